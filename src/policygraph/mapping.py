@@ -1,0 +1,473 @@
+"""Rows → triples: the only place that mints IRIs and attaches provenance.
+
+Each row's triples go into the named graph of its source (``graph/{source}``); a value whose
+``{column}_source`` names another source goes into that source's graph instead. Every resource
+carries ``dcterms:source``, ``pg:locator`` and ``pg:confidence`` (the confidence of its source).
+References between files are checked here, with the row's position kept for the error message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph import namespaces as ns
+from policygraph.namespaces import (
+    DCTERMS,
+    ELI,
+    ORG,
+    PG,
+    PROV,
+    QB,
+    RDF,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SDMX_MEASURE,
+    SKOS,
+    XSD,
+)
+from policygraph.sources import cells
+from policygraph.sources.csvtable import Row
+
+__all__ = ["Vocabulary", "Mapper"]
+
+TIERS = ("assistance", "insurance", "commercial")
+_YEAR_IN_NUMBER = "〔"
+
+
+@dataclass
+class Vocabulary:
+    """The slugs of every concept scheme, read from the ontology graph."""
+
+    schemes: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> Vocabulary:
+        vocab = cls()
+        prefix = ns.BASE + "id/"
+        for concept, scheme in graph.subject_objects(SKOS.inScheme):
+            name = str(scheme).removeprefix(prefix)
+            if str(scheme).startswith(prefix) and str(concept).startswith(f"{scheme}/"):
+                vocab.schemes.setdefault(name, set()).add(str(concept)[len(str(scheme)) + 1 :])
+        return vocab
+
+    def known(self, scheme: str) -> set[str]:
+        return self.schemes.get(scheme, set())
+
+
+def _lit(text: str, lang: str = "en") -> Literal:
+    return Literal(text, lang=lang)
+
+
+class Mapper:
+    """Maps the rows of every file, in :data:`FILE_ORDER`, into one rdflib Dataset."""
+
+    def __init__(self, dataset: Dataset, vocab: Vocabulary) -> None:
+        self.ds = dataset
+        self.vocab = vocab
+        self.sources: dict[str, URIRef] = {}  # slug → confidence concept
+        self.regions: dict[str, str] = {}  # code → level slug
+        self.groups: dict[str, list[str]] = {}
+        self.bodies: set[str] = set()
+        self.documents: dict[str, URIRef] = {}
+        self.programmes: set[str] = set()
+        self.claims: set[str] = set()
+        self.datasets: dict[str, str] = {}  # slug → source slug
+        self.observations: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def graph_of(self, row: Row, column: str = "source") -> Graph:
+        slug = row.get(f"{column}_source") if column != "source" else ""
+        slug = slug or row.get("source")
+        col = f"{column}_source" if row.get(f"{column}_source") else "source"
+        if slug not in self.sources:
+            raise row.error(
+                col,
+                f"unknown source {slug!r}",
+                f"add it to sources.csv or use one of {', '.join(sorted(self.sources))}",
+            )
+        return self.ds.graph(ns.graph(slug))
+
+    def provenance(self, row: Row, subject: URIRef, *, locator: bool = True) -> Graph:
+        g = self.graph_of(row)
+        slug = row.get("source")
+        g.add((subject, DCTERMS.source, ns.source(slug)))
+        if locator:
+            g.add((subject, PG.locator, Literal(row.get("locator"))))
+        g.add((subject, PG.confidence, self.sources[slug]))
+        return g
+
+    def concepts(self, row: Row, column: str, scheme: str) -> list[URIRef]:
+        slugs = cells.concepts(row, column, scheme, self.vocab.known(scheme))
+        return [ns.concept(scheme, s) for s in slugs]
+
+    def concept(self, row: Row, column: str, scheme: str) -> URIRef:
+        found = self.concepts(row, column, scheme)
+        if len(found) != 1:
+            raise row.error(column, f"expected exactly one {scheme}", "write a single value")
+        return found[0]
+
+    def region_ref(self, row: Row, column: str, value: str | None = None) -> URIRef:
+        code = cells.code(row, column, value)
+        cells.check_known(row, column, "region", code, self.regions)
+        return ns.region(code)
+
+    def document_ref(self, row: Row, column: str, value: str | None = None) -> URIRef:
+        slug = row.get(column) if value is None else value
+        cells.check_known(row, column, "document", slug, self.documents)
+        return self.documents[slug]
+
+    def body_ref(self, row: Row, column: str, value: str | None = None) -> URIRef:
+        slug = row.get(column) if value is None else value
+        cells.check_known(row, column, "body", slug, self.bodies)
+        return ns.body(slug)
+
+    def each(self, rows: Iterable[Row], method: Callable[[Row], None]) -> None:
+        for row in rows:
+            method(row)
+
+    # -- files ---------------------------------------------------------------------------------
+    def map_sources(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = cells.slug(row, "id")
+            self.sources[slug] = ns.concept("confidence", row.get("confidence"))
+            cells.concepts(row, "confidence", "confidence", self.vocab.known("confidence"))
+        for row in rows:
+            slug = row.get("id")
+            node, g = ns.source(slug), self.ds.graph(ns.graph(slug))
+            for cls in (PG.Source, PROV.Entity, DCTERMS.BibliographicResource):
+                g.add((node, RDF.type, cls))
+            g.add((node, DCTERMS.title, _lit(row.get("title"))))
+            for creator in cells.items(row.get("creator")):
+                g.add((node, DCTERMS.creator, Literal(creator)))
+            when = row.get("date")
+            if len(when) == 4:
+                g.add((node, DCTERMS.date, Literal(cells.year(row, "date"), datatype=XSD.gYear)))
+            else:
+                g.add((node, DCTERMS.date, Literal(cells.date(row, "date"), datatype=XSD.date)))
+            if row.get("file"):
+                file_node = URIRef(ns.BASE + "id/file/" + row.get("file"))
+                g.add((node, PROV.wasDerivedFrom, file_node))
+                g.add((file_node, DCTERMS.identifier, Literal(row.get("file"))))
+            if row.get("description"):
+                g.add((node, DCTERMS.description, _lit(row.get("description"))))
+            g.add((node, PG.confidence, self.sources[slug]))
+            g.add((ns.graph(slug), PROV.wasDerivedFrom, node))
+
+    def map_regions(self, rows: list[Row]) -> None:
+        for row in rows:
+            code = cells.code(row, "code")
+            self.regions[code] = cells.concepts(row, "level", "level", self.vocab.known("level"))[0]
+        for row in rows:
+            node = ns.region(row.get("code"))
+            g = self.provenance(row, node)
+            g.add((node, RDF.type, PG.Region))
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, ns.scheme("region")))
+            g.add((node, SKOS.notation, Literal(row.get("code"))))
+            g.add((node, SKOS.prefLabel, _lit(row.get("label_en"))))
+            self.graph_of(row, "label_zh").add(
+                (node, SKOS.prefLabel, _lit(row.get("label_zh"), "zh-Hans"))
+            )
+            g.add((node, PG.level, self.concept(row, "level", "level")))
+            g.add((node, PG.divisionType, self.concept(row, "division_type", "division-type")))
+            if row.get("parent"):
+                parent = self.region_ref(row, "parent")
+                if parent == node:
+                    raise row.error("parent", "a region cannot be its own parent", "fix the code")
+                self.graph_of(row, "parent").add((node, SKOS.broader, parent))
+            groups = self.concepts(row, "titular_groups", "ethnic-group")
+            tg = self.graph_of(row, "titular_groups")
+            for group in groups:
+                tg.add((node, PG.titularGroup, group))
+
+    def map_region_groups(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = cells.slug(row, "group")
+            node = ns.region_group(slug)
+            member = self.region_ref(row, "member")
+            self.groups.setdefault(slug, []).append(row.get("member"))
+            g = self.provenance(row, node, locator=False)
+            g.add((node, RDF.type, PG.RegionGroup))
+            g.add((node, RDF.type, SKOS.Collection))
+            g.add((node, SKOS.prefLabel, _lit(row.get("label_en"))))
+            if row.get("label_zh"):
+                g.add((node, SKOS.prefLabel, _lit(row.get("label_zh"), "zh-Hans")))
+            g.add((node, SKOS.member, member))
+            g.add((node, PG.locator, Literal(row.get("locator"))))
+
+    def map_bodies(self, rows: list[Row]) -> None:
+        for row in rows:
+            self.bodies.add(cells.slug(row, "id"))
+        for row in rows:
+            node = ns.body(row.get("id"))
+            g = self.provenance(row, node)
+            kind = row.get("kind") or "government"
+            if kind not in ("government", "party", "insurer"):
+                raise row.error("kind", f"unknown kind {kind!r}", "use government, party or insurer")
+            if kind != "insurer":
+                g.add((node, RDF.type, PG.IssuingBody))
+            g.add((node, RDF.type, ORG.FormalOrganization))
+            g.add((node, SKOS.prefLabel, _lit(row.get("label_en"))))
+            if row.get("label_zh"):
+                self.graph_of(row, "label_zh").add(
+                    (node, SKOS.prefLabel, _lit(row.get("label_zh"), "zh-Hans"))
+                )
+            if row.get("parent"):
+                parent = self.body_ref(row, "parent")
+                self.graph_of(row, "parent").add((node, ORG.subOrganizationOf, parent))
+            g.add((node, DCTERMS.spatial, self.region_ref(row, "region")))
+            g.add((node, PG.level, self.concept(row, "level", "level")))
+
+    def map_documents(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = cells.slug(row, "id")
+            jurisdiction = cells.code(row, "jurisdiction")
+            year = cells.year(row, "year") if row.get("year") else None
+            self.documents[slug] = ns.document(jurisdiction, year, slug)
+        for row in rows:
+            self.map_document(row)
+
+    def map_document(self, row: Row) -> None:
+        node = self.documents[row.get("id")]
+        g = self.provenance(row, node)
+        g.add((node, RDF.type, PG.PolicyDocument))
+        g.add((node, DCTERMS.title, _lit(row.get("title_en"))))
+        if row.get("title_zh"):
+            self.graph_of(row, "title_zh").add(
+                (node, DCTERMS.title, _lit(row.get("title_zh"), "zh-Hans"))
+            )
+        jurisdiction = self.region_ref(row, "jurisdiction")
+        g.add((node, ELI.jurisdiction, jurisdiction))
+        g.add((node, PG.level, ns.concept("level", self.regions[row.get("jurisdiction")])))
+        year = row.get("year")
+        if year:
+            self.graph_of(row, "year").add((node, PG.year, Literal(year, datatype=XSD.gYear)))
+        if row.get("date"):
+            date = cells.date(row, "date")
+            if year and not date.startswith(year):
+                raise row.error("date", f"date {date} is not in year {year}", "fix the year or the date")
+            self.graph_of(row, "date").add((node, ELI.date_document, Literal(date, datatype=XSD.date)))
+        number = row.get("number")
+        if number:
+            if year and _YEAR_IN_NUMBER in number and f"〔{year}〕" not in number:
+                raise row.error(
+                    "year",
+                    f"year {year} does not agree with document number {number}",
+                    "keep the year the number carries and record the other in notes.csv",
+                )
+            self.graph_of(row, "number").add((node, ELI.id_local, Literal(number)))
+        if row.get("number_raw"):
+            g.add((node, SKOS.hiddenLabel, Literal(row.get("number_raw"))))
+        bg = self.graph_of(row, "bodies")
+        for slug in cells.items(row.get("bodies")):
+            bg.add((node, ELI.passed_by, self.body_ref(row, "bodies", slug)))
+        for tier in self.concepts(row, "tiers", "tier"):
+            g.add((node, PG.tier, tier))
+        for domain in self.concepts(row, "domains", "domain"):
+            g.add((node, PG.domain, domain))
+        for group in self.concepts(row, "target_groups", "target-group"):
+            g.add((node, PG.targetGroup, group))
+        for form in self.concepts(row, "doc_types", "document-type"):
+            g.add((node, ELI.type_document, form))
+        g.add((node, PG.specificity, self.concept(row, "specificity", "specificity")))
+
+    def map_document_links(self, rows: list[Row]) -> None:
+        for row in rows:
+            subject = self.document_ref(row, "document")
+            relation = row.get("relation")
+            target: URIRef
+            if relation == "implements":
+                predicate, target = ELI.ensures_implementation_of, self.document_ref(row, "target")
+            elif relation == "relevant-for":
+                predicate, target = ELI.relevant_for, self.region_ref(row, "target")
+            else:
+                raise row.error(
+                    "relation", f"unknown relation {relation!r}", "use implements or relevant-for"
+                )
+            if target == subject:
+                raise row.error("target", "a document cannot link to itself", "fix the target")
+            self.graph_of(row).add((subject, predicate, target))
+            self.statement(row, subject, predicate, target)
+
+    def statement(self, row: Row, s: URIRef, p: URIRef, o: Node) -> None:
+        """Reify one triple so that it can carry its own source and locator."""
+        digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
+        node = URIRef(f"{ns.BASE}id/statement/{digest}")
+        g = self.provenance(row, node)
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+
+    def map_programmes(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = cells.slug(row, "id")
+            self.programmes.add(slug)
+            node = ns.programme(slug)
+            g = self.provenance(row, node)
+            g.add((node, RDF.type, PG.Programme))
+            g.add((node, SKOS.prefLabel, _lit(row.get("label_en"))))
+            if row.get("label_zh"):
+                self.graph_of(row, "label_zh").add(
+                    (node, SKOS.prefLabel, _lit(row.get("label_zh"), "zh-Hans"))
+                )
+            for tier in self.concepts(row, "tiers", "tier"):
+                g.add((node, PG.tier, tier))
+            for domain in self.concepts(row, "domains", "domain"):
+                g.add((node, PG.domain, domain))
+            for group in self.concepts(row, "target_groups", "target-group"):
+                g.add((node, PG.targetGroup, group))
+            for code in cells.items(row.get("regions")):
+                g.add((node, PG.operatesIn, self.region_ref(row, "regions", code)))
+            if row.get("start_year"):
+                g.add((node, PG.startYear, Literal(cells.year(row, "start_year"), datatype=XSD.gYear)))
+            if row.get("established_by"):
+                g.add((node, PG.establishedBy, self.document_ref(row, "established_by")))
+            if row.get("administered_by"):
+                g.add((node, PG.administeredBy, self.body_ref(row, "administered_by")))
+
+    def map_claims(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = row.get("source")
+            if slug not in self.sources:
+                raise row.error("source", f"unknown source {slug!r}", "add it to sources.csv")
+            n = cells.integer(row, "n")
+            node = ns.claim(slug, n)
+            self.claims.add(f"{slug}/{n}")
+            g = self.provenance(row, node)
+            g.add((node, RDF.type, PG.GapClaim))
+            g.add((node, DCTERMS.identifier, Literal(f"{slug}/{n}")))
+            for code in self.claim_regions(row, g, node):
+                g.add((node, PG.aboutRegion, ns.region(code)))
+            for tier in self.concepts(row, "tiers", "tier"):
+                g.add((node, PG.tier, tier))
+            for domain in self.concepts(row, "domains", "domain"):
+                g.add((node, PG.domain, domain))
+            for group in self.concepts(row, "target_groups", "target-group"):
+                g.add((node, PG.targetGroup, group))
+            g.add((node, RDFS_COMMENT, _lit(row.get("comment"))))
+            g.add((node, PG.quote, _lit(row.get("quote"))))
+
+    def claim_regions(self, row: Row, g: Graph, node: URIRef) -> list[str]:
+        codes: list[str] = []
+        for entry in cells.items(row.get("regions")):
+            if entry.startswith("group:"):
+                slug = entry.removeprefix("group:")
+                cells.check_known(row, "regions", "group", slug, self.groups)
+                g.add((node, DCTERMS.coverage, ns.region_group(slug)))
+                codes.extend(self.groups[slug])
+            else:
+                self.region_ref(row, "regions", entry)
+                codes.append(entry)
+        return sorted(set(codes))
+
+    def map_datasets(self, rows: list[Row]) -> None:
+        for row in rows:
+            slug = cells.slug(row, "id")
+            self.datasets[slug] = row.get("source")
+            node = ns.dataset(slug)
+            g = self.provenance(row, node)
+            g.add((node, RDF.type, QB.DataSet))
+            g.add((node, QB.structure, ns.DSD))
+            g.add((node, DCTERMS.title, _lit(row.get("title"))))
+            g.add((node, PROV.wasDerivedFrom, ns.source(row.get("source"))))
+
+    def map_observations(self, rows: list[Row]) -> None:
+        for row in rows:
+            data = row.get("dataset")
+            cells.check_known(row, "dataset", "dataset", data, self.datasets)
+            if not row.get("source"):
+                row.cells["source"] = self.datasets[data]
+            code = row.get("region")
+            region = self.region_ref(row, "region")
+            indicator = self.concept(row, "indicator", "indicator")
+            period = cells.year(row, "period")
+            node = ns.observation(data, code, row.get("indicator"), period)
+            self.observations.add(f"{data}/{code}/{row.get('indicator')}/{period}")
+            g = self.provenance(row, node)
+            g.add((node, RDF.type, QB.Observation))
+            g.add((node, QB.dataSet, ns.dataset(data)))
+            g.add((node, SDMX_DIMENSION.refArea, region))
+            g.add((node, SDMX_DIMENSION.refPeriod, ns.year(period)))
+            g.add((node, PG.year, Literal(period, datatype=XSD.gYear)))
+            g.add((node, PG.indicator, indicator))
+            value = cells.decimal(row, "value")
+            g.add((node, SDMX_MEASURE.obsValue, Literal(value, datatype=XSD.decimal)))
+            g.add((node, SDMX_ATTRIBUTE.unitMeasure, self.concept(row, "unit", "unit")))
+            mult = cells.integer(row, "unit_mult") if row.get("unit_mult") else 0
+            g.add((node, SDMX_ATTRIBUTE.unitMult, Literal(mult, datatype=XSD.integer)))
+
+    def subject(self, row: Row, column: str) -> URIRef:
+        """Resolve a ``kind:id`` reference."""
+        kind, _, ident = row.get(column).partition(":")
+        resolvers: dict[str, Callable[[], URIRef]] = {
+            "region": lambda: self.region_ref(row, column, ident),
+            "body": lambda: self.body_ref(row, column, ident),
+            "document": lambda: self.document_ref(row, column, ident),
+            "programme": lambda: self._known(row, column, "programme", ident, self.programmes),
+            "claim": lambda: self._known(row, column, "claim", ident, self.claims),
+            "dataset": lambda: self._known(row, column, "dataset", ident, self.datasets),
+            "obs": lambda: self._known(row, column, "obs", ident, self.observations),
+            "source": lambda: self._known(row, column, "source", ident, self.sources),
+            "group": lambda: self._known(row, column, "group", ident, self.groups),
+        }
+        if kind not in resolvers or not ident:
+            raise row.error(
+                column,
+                f"{row.get(column)!r} is not a reference",
+                f"write kind:id with kind one of {', '.join(resolvers)}",
+            )
+        return resolvers[kind]()
+
+    def _known(self, row: Row, column: str, kind: str, ident: str, known: object) -> URIRef:
+        cells.check_known(row, column, kind, ident, known)  # type: ignore[arg-type]
+        return _IRI[kind](ident)
+
+    def map_aliases(self, rows: list[Row]) -> None:
+        for row in rows:
+            node = self.subject(row, "subject")
+            kind = row.get("kind") or "alt"
+            if kind not in ("alt", "hidden"):
+                raise row.error("kind", f"unknown alias kind {kind!r}", "use alt or hidden")
+            predicate = SKOS.altLabel if kind == "alt" else SKOS.hiddenLabel
+            self.graph_of(row).add((node, predicate, _lit(row.get("label"), row.get("lang") or "en")))
+
+    def map_notes(self, rows: list[Row]) -> None:
+        for row in rows:
+            node = self.subject(row, "subject")
+            g = self.graph_of(row)
+            g.add((node, PG.qualityNote, _lit(f"{row.get('note')} ({row.get('locator')})")))
+            if row.get("conflicting_value"):
+                g.add((node, PG.conflictingValue, Literal(row.get("conflicting_value"))))
+
+
+RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
+
+_IRI: dict[str, Callable[[str], URIRef]] = {
+    "programme": ns.programme,
+    "claim": lambda ident: ns.claim(*_split_claim(ident)),
+    "dataset": ns.dataset,
+    "obs": lambda ident: ns.observation(*_split_obs(ident)),
+    "source": ns.source,
+    "group": ns.region_group,
+}
+
+
+def _split_claim(ident: str) -> tuple[str, int]:
+    slug, _, n = ident.partition("/")
+    return slug, int(n)
+
+
+def _split_obs(ident: str) -> tuple[str, str, str, str]:
+    data, code, indicator, period = ident.split("/")
+    return data, code, indicator, period
+
+
+def data_files(data_dir: Path, names: Iterable[str]) -> list[Path]:
+    return [data_dir / name for name in names if (data_dir / name).exists()]

@@ -1,0 +1,131 @@
+"""Every IRI policygraph mints or reads is spelt here, and only here."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
+
+__all__ = [
+    "BASE",
+    "DCTERMS",
+    "ELI",
+    "ORG",
+    "OWL",
+    "PG",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SDMX_ATTRIBUTE",
+    "SDMX_DIMENSION",
+    "SDMX_MEASURE",
+    "SKOS",
+    "XSD",
+    "YEAR",
+    "ONTOLOGY_GRAPH",
+    "PREFIXES",
+    "concept",
+    "scheme",
+    "region",
+    "body",
+    "document",
+    "programme",
+    "claim",
+    "source",
+    "graph",
+    "dataset",
+    "observation",
+    "region_group",
+    "year",
+]
+
+BASE = "https://w3id.org/policygraph/"
+PG = Namespace(BASE + "def#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+SCHEMA = SDO
+YEAR = Namespace("http://reference.data.gov.uk/id/year/")
+
+ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
+
+#: Prefixes bound on every graph we write and prepended to every query we run.
+PREFIXES: dict[str, Namespace] = {
+    "pg": PG,
+    "eli": ELI,
+    "org": ORG,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "qb": QB,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
+    "schema": SCHEMA,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "owl": Namespace(str(OWL)),
+    "xsd": Namespace(str(XSD)),
+}
+
+
+def scheme(name: str) -> URIRef:
+    """The SKOS concept scheme ``id/{name}``, e.g. ``scheme("tier")``."""
+    return URIRef(f"{BASE}id/{name}")
+
+
+def concept(scheme_name: str, slug: str) -> URIRef:
+    """A concept ``id/{scheme}/{slug}``, e.g. ``concept("tier", "commercial")``."""
+    return URIRef(f"{BASE}id/{scheme_name}/{slug}")
+
+
+def region(code: str) -> URIRef:
+    return URIRef(f"{BASE}id/region/{code}")
+
+
+def region_group(slug: str) -> URIRef:
+    return URIRef(f"{BASE}id/region-group/{slug}")
+
+
+def body(slug: str) -> URIRef:
+    return URIRef(f"{BASE}id/body/{slug}")
+
+
+def document(jurisdiction: str, year: str | None, slug: str) -> URIRef:
+    """``eli/{jurisdiction}/{year}/{slug}``; documents of unknown year sit under ``undated``."""
+    return URIRef(f"{BASE}eli/{jurisdiction}/{year or 'undated'}/{slug}")
+
+
+def programme(slug: str) -> URIRef:
+    return URIRef(f"{BASE}id/programme/{slug}")
+
+
+def claim(source_slug: str, n: int) -> URIRef:
+    return URIRef(f"{BASE}id/claim/{source_slug}/{n}")
+
+
+def source(slug: str) -> URIRef:
+    return URIRef(f"{BASE}id/source/{slug}")
+
+
+def graph(slug: str) -> URIRef:
+    return URIRef(f"{BASE}graph/{slug}")
+
+
+def dataset(slug: str) -> URIRef:
+    return URIRef(f"{BASE}id/dataset/{slug}")
+
+
+def observation(dataset_slug: str, region_code: str, indicator: str, period: str) -> URIRef:
+    return URIRef(f"{BASE}id/obs/{dataset_slug}/{region_code}/{indicator}/{period}")
+
+
+def year(value: str) -> URIRef:
+    """The reference.data.gov.uk year used as ``sdmx-dimension:refPeriod``."""
+    return YEAR[value]
+
+
+#: The Data Cube structure every statistical table uses (declared in ontology/cube.ttl).
+DSD = URIRef(BASE + "id/dsd/regional-indicators")

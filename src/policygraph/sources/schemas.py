@@ -1,0 +1,117 @@
+"""The columns of each bundled CSV file (see data/README.md, which documents them for users)."""
+
+from __future__ import annotations
+
+from policygraph.sources.csvtable import Table
+
+__all__ = ["TABLES", "FILE_ORDER"]
+
+_PROVENANCE = ("source", "locator")
+
+TABLES: dict[str, Table] = {
+    "sources.csv": Table(
+        "sources",
+        required=("id", "title", "date", "confidence"),
+        optional=("creator", "file", "description"),
+        key=("id",),
+    ),
+    "regions.csv": Table(
+        "regions",
+        required=("code", "label_en", "label_zh", "level", "division_type", *_PROVENANCE),
+        optional=("parent", "titular_groups"),
+        key=("code",),
+        sourced=("parent", "titular_groups", "label_zh"),
+    ),
+    "region-groups.csv": Table(
+        "region-groups",
+        required=("group", "label_en", "member", *_PROVENANCE),
+        optional=("label_zh",),
+        key=("group", "member"),
+    ),
+    "bodies.csv": Table(
+        "bodies",
+        required=("id", "label_en", "region", "level", *_PROVENANCE),
+        optional=("label_zh", "kind", "parent"),
+        key=("id",),
+        sourced=("label_zh", "parent"),
+    ),
+    "documents.csv": Table(
+        "documents",
+        required=(
+            "id",
+            "title_en",
+            "jurisdiction",
+            "tiers",
+            "domains",
+            "doc_types",
+            "specificity",
+            *_PROVENANCE,
+        ),
+        optional=("title_zh", "year", "date", "number", "number_raw", "bodies", "target_groups"),
+        key=("id",),
+        sourced=("title_zh", "year", "number", "date", "bodies"),
+    ),
+    "document-links.csv": Table(
+        "document-links",
+        required=("document", "relation", "target", *_PROVENANCE),
+        key=("document", "relation", "target"),
+    ),
+    "programmes.csv": Table(
+        "programmes",
+        required=("id", "label_en", "tiers", "domains", *_PROVENANCE),
+        optional=(
+            "label_zh",
+            "target_groups",
+            "regions",
+            "start_year",
+            "established_by",
+            "administered_by",
+        ),
+        key=("id",),
+        sourced=("label_zh",),
+    ),
+    "claims.csv": Table(
+        "claims",
+        required=("source", "n", "regions", "comment", "quote", "locator"),
+        optional=("tiers", "domains", "target_groups"),
+        key=("source", "n"),
+    ),
+    "datasets.csv": Table(
+        "datasets",
+        required=("id", "title", *_PROVENANCE),
+        key=("id",),
+    ),
+    "observations.csv": Table(
+        "observations",
+        required=("dataset", "region", "indicator", "period", "value", "unit", "locator"),
+        optional=("unit_mult", "source"),
+        key=("dataset", "region", "indicator", "period"),
+    ),
+    "aliases.csv": Table(
+        "aliases",
+        required=("subject", "label", *_PROVENANCE),
+        optional=("lang", "kind"),
+        key=("subject", "label", "lang"),
+    ),
+    "notes.csv": Table(
+        "notes",
+        required=("subject", "note", *_PROVENANCE),
+        optional=("conflicting_value",),
+    ),
+}
+
+#: Files are mapped in this order, so that each file only refers to files before it.
+FILE_ORDER = (
+    "sources.csv",
+    "regions.csv",
+    "region-groups.csv",
+    "bodies.csv",
+    "documents.csv",
+    "document-links.csv",
+    "programmes.csv",
+    "claims.csv",
+    "datasets.csv",
+    "observations.csv",
+    "aliases.csv",
+    "notes.csv",
+)

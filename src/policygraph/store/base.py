@@ -1,0 +1,37 @@
+"""The one small interface every store implements (memory, Oxigraph on disk, SPARQL endpoint)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from rdflib.query import Result
+from rdflib.term import Node
+
+__all__ = ["GraphStore", "Quad"]
+
+Quad = tuple[Node, Node, Node, Node]
+
+
+class GraphStore(ABC):
+    """A read-only view of the built graph: SPARQL over the union of all named graphs."""
+
+    #: The ``--store`` value that opened this store, for messages.
+    spec: str = ""
+
+    @abstractmethod
+    def query(self, sparql: str) -> Result:
+        """Run a SPARQL 1.1 query whose default graph is the union of all named graphs."""
+
+    @abstractmethod
+    def quads(self) -> Iterator[Quad]:
+        """Every (subject, predicate, object, graph) of the store."""
+
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
+        """Release files or connections."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

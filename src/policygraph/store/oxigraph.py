@@ -1,0 +1,134 @@
+"""Oxigraph on disk (RocksDB) through oxrdflib: the default store.
+
+Layout of a store directory::
+
+    DIR/current/db/             the RocksDB files
+    DIR/current/manifest.json   {"fingerprint": …, "triples": …}
+
+A build writes a complete new store into ``DIR/build-…`` and only then swaps it in, so a failed
+build leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore as OxrdflibStore
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from policygraph.errors import StoreError
+from policygraph.store.base import GraphStore, Quad
+
+__all__ = ["OxigraphStore", "write_store", "stored_fingerprint"]
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+
+
+def stored_fingerprint(directory: Path) -> str | None:
+    """The fingerprint of the inputs the store at ``directory`` was built from, if any."""
+    try:
+        manifest = json.loads((directory / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = manifest.get("fingerprint")
+    return value if isinstance(value, str) else None
+
+
+def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
+    """Write ``dataset`` as a new store under ``directory``, then swap it in."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+    except OSError as exc:
+        raise StoreError(f"{directory}: cannot create the store ({exc.strerror})") from None
+    try:
+        store = ox.Store(str(staging / "db"))
+        quads = [
+            ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g))
+            for s, p, o, g in dataset.quads((None, None, None, None))
+            if isinstance(g, URIRef)
+        ]
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        manifest = {"fingerprint": fingerprint, "quads": len(quads)}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _swap(directory, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(directory: Path, staging: Path) -> None:
+    current = directory / CURRENT
+    retired = directory / f"retired-{os.getpid()}"
+    if current.exists():
+        os.replace(current, retired)
+    os.replace(staging, current)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def _rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+class OxigraphStore(GraphStore):
+    """A built store opened read-only, so that several processes can query it at once."""
+
+    def __init__(self, directory: Path) -> None:
+        db = directory / CURRENT / "db"
+        if not db.is_dir():
+            raise StoreError(f"{directory}: no store here; run `policygraph build` first")
+        try:
+            self._inner = ox.Store.read_only(str(db))
+        except OSError as exc:
+            raise StoreError(f"{db}: cannot open the store ({exc})") from None
+        self._dataset = Dataset(store=OxrdflibStore(store=self._inner), default_union=True)
+        self.spec = f"oxigraph:{directory}"
+
+    def query(self, sparql: str) -> Result:
+        return self._dataset.query(sparql)
+
+    def quads(self) -> Iterator[Quad]:
+        for quad in self._inner.quads_for_pattern(None, None, None, None):
+            yield (
+                _rdflib(quad.subject),
+                _rdflib(quad.predicate),
+                _rdflib(quad.object),
+                _rdflib(quad.graph_name),
+            )
+
+    def close(self) -> None:
+        self._dataset = Dataset()
+        del self._inner
