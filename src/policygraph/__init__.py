@@ -4,8 +4,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from policygraph.build import Inputs, build_dataset  # noqa: E402
-from policygraph.errors import (  # noqa: E402
+from policygraph.build import Inputs, build_dataset
+from policygraph.errors import (
     OntologyError,
     PolicyGraphError,
     QueryError,
@@ -14,12 +14,12 @@ from policygraph.errors import (  # noqa: E402
 )
 
 __all__ = [
-    "__version__",
     "Inputs",
-    "build_dataset",
-    "PolicyGraphError",
-    "SourceError",
     "OntologyError",
+    "PolicyGraphError",
     "QueryError",
+    "SourceError",
     "StoreError",
+    "__version__",
+    "build_dataset",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from policygraph import __version__, resources
@@ -22,7 +23,7 @@ from policygraph.mapping import Mapper, Vocabulary
 from policygraph.sources.csvtable import read_table
 from policygraph.sources.schemas import FILE_ORDER, TABLES
 
-__all__ = ["Inputs", "build_dataset", "load_ontology", "load_shapes", "fingerprint"]
+__all__ = ["Inputs", "build_dataset", "fingerprint", "load_ontology", "load_shapes"]
 
 RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nt": "nt"}
 SHAPES_FILE = "shapes.ttl"
@@ -65,11 +66,19 @@ def fingerprint(inputs: Inputs) -> str:
     return digest.hexdigest()
 
 
-def _parse(graph: Graph, path: Path, fmt: str) -> None:
-    """Parse one RDF file, turning any parser failure into a one-line SourceError."""
-    text = path.read_text(encoding="utf-8", errors="strict")
+def _parse(path: Path, fmt: str) -> list[tuple[URIRef | None, Graph]]:
+    """Parse one RDF file into (graph name or None for the default graph, triples) pairs.
+
+    Any parser failure becomes a one-line SourceError. Blank nodes get canonical labels
+    (rdflib.compare's RGDA1), so that two builds give byte-identical N-Triples.
+    """
     try:
-        graph.parse(data=text, format=fmt, publicID=path.as_uri())
+        text = path.read_text(encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start})", fix="save as UTF-8") from None
+    scratch = Dataset() if fmt == "trig" else Graph()
+    try:
+        scratch.parse(data=text, format=fmt, publicID=path.as_uri())
     except BadSyntax as exc:
         before = text[: exc._i] if exc._i <= len(text) else text
         line = exc.lines + 1
@@ -80,6 +89,14 @@ def _parse(graph: Graph, path: Path, fmt: str) -> None:
     except Exception as exc:  # noqa: BLE001 - rdflib raises IndexError, KeyError, … (rdflib #3404)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceError(path, f"cannot parse {fmt}: {reason}", fix="fix the syntax") from None
+    if not isinstance(scratch, Dataset):
+        return [(None, to_canonical_graph(scratch))]
+    default = scratch.default_graph.identifier
+    return [
+        (None if g.identifier == default else URIRef(g.identifier), to_canonical_graph(g))
+        for g in scratch.graphs()
+        if len(g)
+    ]
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
@@ -104,7 +121,8 @@ def load_shapes(ontology_dir: Path) -> Graph:
 
 def _load_ontology_file(graph: Graph, path: Path) -> None:
     try:
-        _parse(graph, path, "turtle")
+        for _, triples in _parse(path, "turtle"):
+            graph += triples
     except SourceError as exc:
         raise OntologyError(str(exc)) from None
 
@@ -133,13 +151,5 @@ def build_dataset(inputs: Inputs) -> Dataset:
 
 def _load_data_rdf(dataset: Dataset, path: Path) -> None:
     """A data RDF file becomes the named graph ``graph/{stem}``; TriG keeps its own graphs."""
-    fmt = RDF_SUFFIXES[path.suffix]
-    if fmt == "trig":
-        scratch = Dataset()
-        _parse(scratch, path, fmt)
-        default = ns.graph(path.stem)
-        for s, p, o, g in scratch.quads((None, None, None, None)):
-            name = g if isinstance(g, URIRef) and g != scratch.default_graph.identifier else default
-            dataset.graph(name).add((s, p, o))
-        return
-    _parse(dataset.graph(ns.graph(path.stem)), path, fmt)
+    for name, triples in _parse(path, RDF_SUFFIXES[path.suffix]):
+        dataset.graph(name or ns.graph(path.stem)).__iadd__(triples)

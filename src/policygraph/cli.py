@@ -98,7 +98,9 @@ def _render_report(report: ValidationReport) -> None:
 def build(obj: Context) -> None:
     """Read data/ and ontology/, validate, and write the store; print counts."""
     summary = build_store(obj.store, obj.inputs)
-    click.echo(f"read {summary.quads:,} quads in {len(summary.graphs)} graphs from {obj.inputs.data}")
+    click.echo(
+        f"read {summary.quads:,} quads in {len(summary.graphs)} graphs from {obj.inputs.data}"
+    )
     width = max((len(g) for g in summary.graphs), default=0)
     for name, count in summary.graphs.items():
         click.echo(f"  {name:<{width}}  {count:>7,}")

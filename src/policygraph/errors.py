@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["PolicyGraphError", "SourceError", "OntologyError", "QueryError", "StoreError"]
+__all__ = ["OntologyError", "PolicyGraphError", "QueryError", "SourceError", "StoreError"]
 
 
 class PolicyGraphError(Exception):

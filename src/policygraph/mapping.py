@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -34,7 +35,7 @@ from policygraph.namespaces import (
 from policygraph.sources import cells
 from policygraph.sources.csvtable import Row
 
-__all__ = ["Vocabulary", "Mapper"]
+__all__ = ["Mapper", "Vocabulary"]
 
 TIERS = ("assistance", "insurance", "commercial")
 _YEAR_IN_NUMBER = "〔"
@@ -151,7 +152,7 @@ class Mapper:
             else:
                 g.add((node, DCTERMS.date, Literal(cells.date(row, "date"), datatype=XSD.date)))
             if row.get("file"):
-                file_node = URIRef(ns.BASE + "id/file/" + row.get("file"))
+                file_node = URIRef(ns.BASE + "id/file/" + quote(row.get("file")))
                 g.add((node, PROV.wasDerivedFrom, file_node))
                 g.add((file_node, DCTERMS.identifier, Literal(row.get("file"))))
             if row.get("description"):
@@ -209,7 +210,9 @@ class Mapper:
             g = self.provenance(row, node)
             kind = row.get("kind") or "government"
             if kind not in ("government", "party", "insurer"):
-                raise row.error("kind", f"unknown kind {kind!r}", "use government, party or insurer")
+                raise row.error(
+                    "kind", f"unknown kind {kind!r}", "use government, party or insurer"
+                )
             if kind != "insurer":
                 g.add((node, RDF.type, PG.IssuingBody))
             g.add((node, RDF.type, ORG.FormalOrganization))
@@ -251,8 +254,12 @@ class Mapper:
         if row.get("date"):
             date = cells.date(row, "date")
             if year and not date.startswith(year):
-                raise row.error("date", f"date {date} is not in year {year}", "fix the year or the date")
-            self.graph_of(row, "date").add((node, ELI.date_document, Literal(date, datatype=XSD.date)))
+                raise row.error(
+                    "date", f"date {date} is not in year {year}", "fix the year or the date"
+                )
+            self.graph_of(row, "date").add(
+                (node, ELI.date_document, Literal(date, datatype=XSD.date))
+            )
         number = row.get("number")
         if number:
             if year and _YEAR_IN_NUMBER in number and f"〔{year}〕" not in number:
@@ -326,7 +333,9 @@ class Mapper:
             for code in cells.items(row.get("regions")):
                 g.add((node, PG.operatesIn, self.region_ref(row, "regions", code)))
             if row.get("start_year"):
-                g.add((node, PG.startYear, Literal(cells.year(row, "start_year"), datatype=XSD.gYear)))
+                g.add(
+                    (node, PG.startYear, Literal(cells.year(row, "start_year"), datatype=XSD.gYear))
+                )
             if row.get("established_by"):
                 g.add((node, PG.establishedBy, self.document_ref(row, "established_by")))
             if row.get("administered_by"):
@@ -436,7 +445,9 @@ class Mapper:
             if kind not in ("alt", "hidden"):
                 raise row.error("kind", f"unknown alias kind {kind!r}", "use alt or hidden")
             predicate = SKOS.altLabel if kind == "alt" else SKOS.hiddenLabel
-            self.graph_of(row).add((node, predicate, _lit(row.get("label"), row.get("lang") or "en")))
+            self.graph_of(row).add(
+                (node, predicate, _lit(row.get("label"), row.get("lang") or "en"))
+            )
 
     def map_notes(self, rows: list[Row]) -> None:
         for row in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ontology_dir", "data_dir"]
+__all__ = ["data_dir", "ontology_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -51,10 +51,9 @@ def _short(iri: object) -> str:
 
 
 def graph_stats(store: GraphStore) -> Stats:
-    by_class = {_short(row[0]): int(row[1]) for row in store.query(_BY_CLASS)}  # type: ignore[index]
-    by_graph = {_short(row[0]): int(row[1]) for row in store.query(_BY_GRAPH)}  # type: ignore[index]
+    by_class = {_short(c): int(str(n)) for c, n in store.select(_BY_CLASS)}
+    by_graph = {_short(g): int(str(n)) for g, n in store.select(_BY_GRAPH)}
     by_level: dict[str, dict[str, int]] = {}
-    for row in store.query(_BY_LEVEL):
-        cls, level, n = row  # type: ignore[misc]
-        by_level.setdefault(_short(cls), {})[_short(level)] = int(n)
+    for cls, level, n in store.select(_BY_LEVEL):
+        by_level.setdefault(_short(cls), {})[_short(level)] = int(str(n))
     return Stats(by_class, by_graph, by_level)

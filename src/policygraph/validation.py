@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from policygraph.namespaces import PREFIXES
 
-__all__ = ["Violation", "ValidationReport", "validate"]
+__all__ = ["ValidationReport", "Violation", "validate"]
 
 
 @dataclass(frozen=True, order=True)

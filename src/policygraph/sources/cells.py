@@ -10,15 +10,15 @@ from decimal import Decimal, InvalidOperation
 from policygraph.sources.csvtable import Row
 
 __all__ = [
+    "check_known",
     "code",
-    "year",
+    "concepts",
     "date",
     "decimal",
     "integer",
-    "slug",
     "items",
-    "concepts",
-    "check_known",
+    "slug",
+    "year",
 ]
 
 _CODE = re.compile(r"^(?:[0-9]{6}|CN)$")
@@ -67,7 +67,9 @@ def decimal(row: Row, column: str) -> Decimal:
         number = Decimal("NaN")
     if not number.is_finite():
         raise row.error(
-            column, f"{row.get(column)!r} is not a number", "write the value as printed, e.g. 1660223"
+            column,
+            f"{row.get(column)!r} is not a number",
+            "write the value as printed, e.g. 1660223",
         )
     return number
 
@@ -128,4 +130,3 @@ def kind_file(kind: str) -> str:
         "source": "sources.csv",
         "group": "region-groups.csv",
     }.get(kind, "the data")
-

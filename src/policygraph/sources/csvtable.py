@@ -15,7 +15,7 @@ from pathlib import Path
 
 from policygraph.errors import SourceError
 
-__all__ = ["Table", "Row", "read_table"]
+__all__ = ["Row", "Table", "read_table"]
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,10 @@ class Row:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    start = 1
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle, strict=True)
-            start = 1
             for cells in reader:
                 yield start, cells
                 start = reader.line_num + 1
@@ -66,7 +66,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         ) from None
     except csv.Error as exc:
         raise SourceError(
-            path, f"malformed CSV: {exc}", fix="check the quoting of that row"
+            path, f"malformed CSV ({exc})", line=start, fix="check the quoting of that row"
         ) from None
 
 
@@ -89,9 +89,7 @@ def read_table(path: Path, table: Table) -> list[Row]:
                 fix=f"rename or remove it (allowed: {', '.join(table.columns)})",
             )
         if header.index(name) != index - 1:
-            raise SourceError(
-                path, f"duplicate column {name!r}", line=header_line, column=index
-            )
+            raise SourceError(path, f"duplicate column {name!r}", line=header_line, column=index)
     for name in table.required:
         if name not in header:
             raise SourceError(

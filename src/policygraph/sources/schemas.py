@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from policygraph.sources.csvtable import Table
 
-__all__ = ["TABLES", "FILE_ORDER"]
+__all__ = ["FILE_ORDER", "TABLES"]
 
 _PROVENANCE = ("source", "locator")
 

@@ -18,7 +18,7 @@ from policygraph.errors import SourceError, StoreError
 from policygraph.store.base import GraphStore
 from policygraph.validation import ValidationReport, validate
 
-__all__ = ["GraphStore", "DEFAULT_STORE", "BuildSummary", "open_store", "build_store"]
+__all__ = ["DEFAULT_STORE", "BuildSummary", "GraphStore", "build_store", "open_store"]
 
 DEFAULT_STORE = "oxigraph:.policygraph"
 
@@ -40,9 +40,7 @@ def _kind(spec: str) -> tuple[str, str]:
         return kind, ""
     if kind in ("oxigraph", "sparql") and rest:
         return kind, rest
-    raise StoreError(
-        f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL"
-    )
+    raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
 
 
 def _checked(inputs: Inputs) -> tuple[Dataset, ValidationReport]:

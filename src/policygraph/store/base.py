@@ -23,6 +23,13 @@ class GraphStore(ABC):
     def query(self, sparql: str) -> Result:
         """Run a SPARQL 1.1 query whose default graph is the union of all named graphs."""
 
+    def select(self, sparql: str) -> list[tuple[Node | None, ...]]:
+        """The rows of a SELECT query as plain tuples (unbound variables are None)."""
+        result = self.query(sparql)
+        if result.type != "SELECT":
+            raise ValueError("select() needs a SELECT query")
+        return [tuple(row) for row in result]  # type: ignore[arg-type]
+
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
         """Every (subject, predicate, object, graph) of the store."""

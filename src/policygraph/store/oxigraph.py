@@ -27,9 +27,10 @@ from rdflib.term import Node
 from policygraph.errors import StoreError
 from policygraph.store.base import GraphStore, Quad
 
-__all__ = ["OxigraphStore", "write_store", "stored_fingerprint"]
+__all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
 
 CURRENT = "current"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MANIFEST = "manifest.json"
 
 
@@ -53,7 +54,7 @@ def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
     try:
         store = ox.Store(str(staging / "db"))
         quads = [
-            ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g))
+            ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g))  # type: ignore[arg-type]
             for s, p, o, g in dataset.quads((None, None, None, None))
             if isinstance(g, URIRef)
         ]
@@ -98,9 +99,25 @@ def _rdflib(term: object) -> Node:
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=bcp47_case(term.language))
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # RDF 1.1 simple literal, as rdflib writes it
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def bcp47_case(tag: str) -> str:
+    """Oxigraph lower-cases language tags; give them back their conventional case (zh-Hans)."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
 
 
 class OxigraphStore(GraphStore):

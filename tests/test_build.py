@@ -1,0 +1,151 @@
+"""Building the bundled data: counts, provenance, determinism, both stores agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from policygraph import Inputs, build_dataset
+from policygraph.export import export
+from policygraph.stats import graph_stats
+from policygraph.store import build_store, open_store
+from policygraph.store.memory import MemoryStore
+
+from .conftest import Invoke, append_row
+
+PREFIX = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+"""
+ID = "https://w3id.org/policygraph/id/"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return build_dataset(Inputs.resolve())
+
+
+@pytest.fixture(scope="module")
+def memory(dataset: Dataset) -> MemoryStore:
+    return MemoryStore(dataset)
+
+
+def rows(store: MemoryStore, query: str) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(v) for v in row) for row in store.query(PREFIX + query))  # type: ignore[union-attr]
+
+
+def test_seven_autonomous_counties_with_parents_and_titular_groups(memory: MemoryStore) -> None:
+    found = rows(
+        memory,
+        """SELECT ?code ?parent (GROUP_CONCAT(?g; separator=";") AS ?groups) WHERE {
+             ?r pg:divisionType <https://w3id.org/policygraph/id/division-type/autonomous-county> ;
+                skos:notation ?code ; skos:broader/skos:notation ?parent ; pg:titularGroup ?tg .
+             BIND(STRAFTER(STR(?tg), "ethnic-group/") AS ?g)
+           } GROUP BY ?code ?parent""",
+    )
+    by_code = {code: (parent, set(groups.split(";"))) for code, parent, groups in found}
+    assert by_code == {
+        "620525": ("620500", {"hui"}),
+        "620623": ("620600", {"tibetan"}),
+        "620721": ("620700", {"yugur"}),
+        "620923": ("620900", {"mongol"}),
+        "620924": ("620900", {"kazakh"}),
+        "622926": ("622900", {"dongxiang"}),
+        "622927": ("622900", {"bonan", "dongxiang", "salar"}),
+    }
+
+
+def test_nineteen_documents_at_four_levels(memory: MemoryStore) -> None:
+    found = rows(
+        memory,
+        """SELECT ?level (COUNT(DISTINCT ?d) AS ?n) WHERE {
+             ?d a pg:PolicyDocument ; pg:level ?l . BIND(STRAFTER(STR(?l), "level/") AS ?level)
+           } GROUP BY ?level""",
+    )
+    counts = {level: int(n) for level, n in found}
+    assert sum(counts.values()) == 19
+    assert set(counts) == {"national", "provincial", "prefectural", "county"}
+
+
+def test_table_two_has_42_observations_as_printed(memory: MemoryStore) -> None:
+    found = rows(
+        memory,
+        """SELECT ?obs ?mult WHERE {
+             ?obs qb:dataSet <https://w3id.org/policygraph/id/dataset/s0-table2> ;
+                  <http://purl.org/linked-data/sdmx/2009/attribute#unitMult> ?mult .
+           }""",
+    )
+    assert len(found) == 42
+    gannan_gdp = ID + "obs/s0-table2/623000/gdp/2018"
+    value = rows(
+        memory,
+        f"""SELECT ?v ?m WHERE {{
+              <{gannan_gdp}> <http://purl.org/linked-data/sdmx/2009/measure#obsValue> ?v ;
+                 <http://purl.org/linked-data/sdmx/2009/attribute#unitMult> ?m ;
+                 pg:qualityNote ?note . }}""",
+    )
+    assert {(v, m) for v, m in value} == {("1660223", "4")}
+
+
+def test_g2_keeps_table_one_year_as_a_conflicting_value(memory: MemoryStore) -> None:
+    found = rows(
+        memory,
+        """SELECT ?year ?number ?conflict WHERE {
+             ?d eli:id_local "甘政办发〔2018〕162号" ; pg:year ?year ; eli:id_local ?number ;
+                pg:conflictingValue ?conflict ; pg:qualityNote ?note . }""",
+    )
+    assert found and {(y, c) for y, _, c in found} == {("2018", "2017")}
+
+
+def test_every_resource_carries_source_and_locator(memory: MemoryStore) -> None:
+    missing = rows(
+        memory,
+        """SELECT ?s WHERE {
+             VALUES ?class { pg:Region pg:PolicyDocument pg:IssuingBody pg:Programme
+                             pg:GapClaim qb:DataSet qb:Observation }
+             ?s a ?class .
+             OPTIONAL { ?s dcterms:source ?src } OPTIONAL { ?s pg:locator ?loc }
+             OPTIONAL { ?s pg:confidence ?conf }
+             FILTER(!BOUND(?src) || !BOUND(?loc) || !BOUND(?conf))
+           }""",
+    )
+    assert missing == []
+
+
+def test_each_seed_is_its_own_named_graph(dataset: Dataset) -> None:
+    names = {str(g.identifier) for g in dataset.graphs()}
+    for slug in ("s0", "s1", "ontology"):
+        assert f"https://w3id.org/policygraph/graph/{slug}" in names
+
+
+def test_two_builds_give_byte_identical_ntriples() -> None:
+    first = export(MemoryStore(build_dataset(Inputs.resolve())), "nt")
+    second = export(MemoryStore(build_dataset(Inputs.resolve())), "nt")
+    assert first == second
+    assert len(first.splitlines()) > 1000
+
+
+def test_memory_and_oxigraph_stores_give_the_same_counts(tmp_path: Path) -> None:
+    inputs = Inputs.resolve()
+    summary = build_store(f"oxigraph:{tmp_path}", inputs)
+    assert summary.written and summary.report.conforms
+    with open_store(f"oxigraph:{tmp_path}", inputs) as oxi, open_store("memory", inputs) as mem:
+        assert graph_stats(oxi) == graph_stats(mem)
+        assert export(oxi, "nt") == export(mem, "nt")
+
+
+def test_oxigraph_store_is_rebuilt_when_data_changes(invoke: Invoke, data_copy: Path) -> None:
+    first = invoke("stats", "--format", "json", data=data_copy)
+    assert first.exit_code == 0, first.output
+    append_row(
+        data_copy / "sources.csv",
+        {"id": "extra", "title": "An extra source", "date": "2024", "confidence": "stated"},
+    )
+    second = invoke("stats", "--format", "json", data=data_copy)
+    assert second.exit_code == 0, second.output
+    assert "graph/extra" in second.output and "graph/extra" not in first.output

@@ -1,0 +1,97 @@
+"""The command line, through CliRunner: data on stdout, messages on stderr, documented."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+import policygraph
+from policygraph.cli import cli
+
+from .conftest import Invoke
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def test_validate_conforms_on_the_bundled_data(invoke: Invoke) -> None:
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("conforms")
+
+
+def test_build_prints_counts_per_graph(invoke: Invoke) -> None:
+    result = invoke("build")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"read [\d,]+ quads in \d+ graphs", result.stdout)
+    assert "graph/s0" in result.stdout and "graph/s1" in result.stdout
+    assert "SHACL: conforms" in result.stdout
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt")])
+def test_export_union_formats_parse_back(invoke: Invoke, fmt: str, parser: str) -> None:
+    result = invoke("export", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    graph = Graph().parse(data=result.stdout, format=parser)
+    assert len(graph) > 1000
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("trig", "trig"), ("jsonld", "json-ld")])
+def test_export_keeps_one_graph_per_source(invoke: Invoke, fmt: str, parser: str) -> None:
+    result = invoke("export", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    dataset = Dataset().parse(data=result.stdout, format=parser)
+    names = {str(g.identifier) for g in dataset.graphs()}
+    assert "https://w3id.org/policygraph/graph/s0" in names
+    assert "https://w3id.org/policygraph/graph/s1" in names
+
+
+def test_export_to_a_file(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "out.nt"
+    result = invoke("export", "--format", "nt", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").count("\n") > 1000
+
+
+def test_stats_json_counts_classes_and_graphs(invoke: Invoke) -> None:
+    result = invoke("stats", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["by_class"]["pg:PolicyDocument"] == 19
+    assert stats["by_class"]["pg:GapClaim"] == 18
+    assert stats["by_level"]["pg:Region"]["county"] >= 21
+    assert stats["quads"] == sum(stats["by_graph"].values())
+
+
+def test_stats_text_on_the_memory_store(invoke: Invoke) -> None:
+    result = invoke("stats", store="memory")
+    assert result.exit_code == 0, result.stderr
+    assert "by source graph" in result.stdout and "pg:PolicyDocument" in result.stdout
+
+
+@pytest.mark.parametrize("spec", ["nosuch", "oxigraph:", "memory:x"])
+def test_a_bad_store_spec_is_one_line(invoke: Invoke, spec: str) -> None:
+    result = invoke("stats", store=spec)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "--store" in result.stderr
+
+
+def test_a_missing_data_directory_is_one_line(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("build", data=tmp_path / "nowhere")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error:") and "--data" in result.stderr
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"policygraph {name}" in readme, f"README does not show `policygraph {name}`"
+
+
+def test_public_api_is_declared() -> None:
+    for name in policygraph.__all__:
+        assert hasattr(policygraph, name)
