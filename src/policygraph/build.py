@@ -38,10 +38,8 @@ class Inputs:
 
     @classmethod
     def resolve(cls, data: Path | None = None, ontology: Path | None = None) -> Inputs:
-        return cls(
-            (data or resources.data_dir()).resolve(),
-            (ontology or resources.ontology_dir()).resolve(),
-        )
+        # Paths stay as the user gave them, so that messages name them the same way.
+        return cls(data or resources.data_dir(), ontology or resources.ontology_dir())
 
     def files(self) -> Iterator[Path]:
         if not self.data.is_dir():

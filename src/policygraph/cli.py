@@ -20,6 +20,7 @@ from policygraph.build import Inputs
 from policygraph.errors import PolicyGraphError, QueryError
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.export import export
+from policygraph.namespaces import shorten
 from policygraph.stats import graph_stats
 from policygraph.store import DEFAULT_STORE, build_store, open_store
 from policygraph.validation import ValidationReport, Violation
@@ -101,9 +102,7 @@ def build(obj: Context) -> None:
     click.echo(
         f"read {summary.quads:,} quads in {len(summary.graphs)} graphs from {obj.inputs.data}"
     )
-    width = max((len(g) for g in summary.graphs), default=0)
-    for name, count in summary.graphs.items():
-        click.echo(f"  {name:<{width}}  {count:>7,}")
+    _section("", {shorten(g): n for g, n in summary.graphs.items()}, heading=False)
     if not summary.report.conforms:
         _render_report(summary.report)
         click.echo("store not written; the previous store is kept", err=True)
@@ -171,8 +170,9 @@ def stats(obj: Context, fmt: str) -> None:
         _section(f"{cls} by level", levels)
 
 
-def _section(title: str, counts: dict[str, int]) -> None:
-    click.echo(f"\n{title}:")
+def _section(title: str, counts: dict[str, int], *, heading: bool = True) -> None:
+    if heading:
+        click.echo(f"\n{title}:")
     width = max((len(k) for k in counts), default=0)
     for key, value in counts.items():
         click.echo(f"  {key:<{width}}  {value:>7,}")

@@ -129,3 +129,14 @@ def year(value: str) -> URIRef:
 
 #: The Data Cube structure every statistical table uses (declared in ontology/cube.ttl).
 DSD = URIRef(BASE + "id/dsd/regional-indicators")
+
+
+def shorten(iri: object) -> str:
+    """A readable short form for messages and tables: ``pg:Region``, ``graph/s0``, ``id/tier/…``."""
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and "/" not in text[len(namespace) :]:
+            return f"{prefix}:{text[len(namespace) :]}"
+    if text.startswith(BASE):
+        return text[len(BASE) :]
+    return text

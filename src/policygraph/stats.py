@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policygraph.namespaces import BASE
+from policygraph.namespaces import shorten
 from policygraph.store.base import GraphStore
 
 __all__ = ["Stats", "graph_stats"]
@@ -39,15 +39,8 @@ class Stats:
 
 
 def _short(iri: object) -> str:
-    text = str(iri)
-    for prefix, short in (
-        (BASE + "def#", "pg:"),
-        (BASE + "graph/", "graph/"),
-        (BASE + "id/level/", ""),
-    ):
-        if text.startswith(prefix):
-            return short + text[len(prefix) :]
-    return text
+    text = shorten(iri)
+    return text.removeprefix("id/level/")
 
 
 def graph_stats(store: GraphStore) -> Stats:
