@@ -20,7 +20,15 @@ from policygraph.build import Inputs
 from policygraph.errors import PolicyGraphError, QueryError
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.export import export
+from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
+from policygraph.queries import library as query_library
+from policygraph.queries import load as load_query
+from policygraph.queries import parse_named, run_query
+from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
+from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.tables import FORMATS as TABLE_FORMATS
+from policygraph.reports.tables import render as render_table
 from policygraph.stats import graph_stats
 from policygraph.store import DEFAULT_STORE, build_store, open_store
 from policygraph.validation import ValidationReport, Violation
@@ -176,6 +184,102 @@ def _section(title: str, counts: dict[str, int], *, heading: bool = True) -> Non
     width = max((len(k) for k in counts), default=0)
     for key, value in counts.items():
         click.echo(f"  {key:<{width}}  {value:>7,}")
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise QueryError(
+                f"--param {pair!r} is not NAME=VALUE; write e.g. --param tier=commercial"
+            )
+        values[name.strip()] = value
+    return values
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def queries(fmt: str) -> None:
+    """List the named queries with their title and parameters."""
+    library = query_library()
+    if fmt == "json":
+        payload = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "params": [
+                    {"name": p.name, "kind": p.kind, "required": p.required, "default": p.default}
+                    for p in q.params
+                ],
+            }
+            for q in library.values()
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for query in library.values():
+        click.echo(f"{query.name}\n  {query.title}")
+        if query.params:
+            click.echo("  params: " + ", ".join(p.describe() for p in query.params))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", help="SPARQL text to run instead of a named query or file.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
+@click.option(
+    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
+)
+@pass_context
+def query(
+    obj: Context, name: str | None, expression: str | None, params: tuple[str, ...], fmt: str
+) -> None:
+    """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE."""
+    if (name is None) == (expression is None):
+        raise QueryError("give a query NAME or FILE, or -e SPARQL (one of them)")
+    named = parse_named("-e", expression) if expression is not None else load_query(name or "")
+    with open_store(obj.store, obj.inputs) as store:
+        result = run_query(store, named, _params(params))
+    click.echo(render_table(result, fmt), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--level",
+    type=click.Choice(["county", "prefectural", "provincial", "national"]),
+    default="county",
+    show_default=True,
+)
+@click.option("--tier", help="One tier: assistance, insurance or commercial.")
+@click.option("--domain", help="One risk domain, e.g. pension or medical.")
+@click.option("--within", "within", metavar="CODE", help="Only regions under this region.")
+@click.option("--autonomous", is_flag=True, help="Only ethnic autonomous units.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only cells with this status.")
+@click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
+@pass_context
+def gaps(
+    obj: Context,
+    level: str,
+    tier: str | None,
+    domain: str | None,
+    within: str | None,
+    autonomous: bool,
+    status: str | None,
+    fmt: str,
+) -> None:
+    """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
+    with open_store(obj.store, obj.inputs) as store:
+        report = find_gaps(
+            store,
+            level=level,
+            tier=tier,
+            domain=domain,
+            within=within,
+            autonomous=autonomous,
+            status=status,
+        )
+    click.echo(render_gaps(report, fmt), nl=False)
 
 
 def main() -> None:

@@ -352,8 +352,9 @@ class Mapper:
             g = self.provenance(row, node)
             g.add((node, RDF.type, PG.GapClaim))
             g.add((node, DCTERMS.identifier, Literal(f"{slug}/{n}")))
-            for code in self.claim_regions(row, g, node):
-                g.add((node, PG.aboutRegion, ns.region(code)))
+            g.add((node, PG.claimKind, self.concept(row, "kind", "claim-kind")))
+            for about in self.claim_regions(row):
+                g.add((node, PG.aboutRegion, about))
             for tier in self.concepts(row, "tiers", "tier"):
                 g.add((node, PG.tier, tier))
             for domain in self.concepts(row, "domains", "domain"):
@@ -363,18 +364,18 @@ class Mapper:
             g.add((node, RDFS_COMMENT, _lit(row.get("comment"))))
             g.add((node, PG.quote, _lit(row.get("quote"))))
 
-    def claim_regions(self, row: Row, g: Graph, node: URIRef) -> list[str]:
-        codes: list[str] = []
+    def claim_regions(self, row: Row) -> list[URIRef]:
+        """Regions and named groups of regions; a group stays a group (its members are not
+        thereby surveyed), and queries reach its members through ``skos:member``."""
+        out: list[URIRef] = []
         for entry in cells.items(row.get("regions")):
             if entry.startswith("group:"):
                 slug = entry.removeprefix("group:")
                 cells.check_known(row, "regions", "group", slug, self.groups)
-                g.add((node, DCTERMS.coverage, ns.region_group(slug)))
-                codes.extend(self.groups[slug])
+                out.append(ns.region_group(slug))
             else:
-                self.region_ref(row, "regions", entry)
-                codes.append(entry)
-        return sorted(set(codes))
+                out.append(self.region_ref(row, "regions", entry))
+        return out
 
     def map_datasets(self, rows: list[Row]) -> None:
         for row in rows:

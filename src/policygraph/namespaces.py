@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.term import Node
 
 __all__ = [
     "BASE",
@@ -140,3 +141,26 @@ def shorten(iri: object) -> str:
     if text.startswith(BASE):
         return text[len(BASE) :]
     return text
+
+
+def bcp47_case(tag: str) -> str:
+    """Conventional case of a language tag (Oxigraph lower-cases them): zh-hans → zh-Hans."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def normal(term: object) -> Node | None:
+    """A result term in the same form whichever store produced it."""
+    if isinstance(term, Literal) and term.language:
+        return Literal(str(term), lang=bcp47_case(term.language))
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term if isinstance(term, Node) else None

@@ -72,7 +72,7 @@ TABLES: dict[str, Table] = {
     ),
     "claims.csv": Table(
         "claims",
-        required=("source", "n", "regions", "comment", "quote", "locator"),
+        required=("source", "n", "kind", "regions", "comment", "quote", "locator"),
         optional=("tiers", "domains", "target_groups"),
         key=("source", "n"),
     ),

@@ -25,6 +25,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from policygraph.errors import StoreError
+from policygraph.namespaces import bcp47_case
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
@@ -104,20 +105,6 @@ def _rdflib(term: object) -> Node:
             return Literal(term.value)  # RDF 1.1 simple literal, as rdflib writes it
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
-
-
-def bcp47_case(tag: str) -> str:
-    """Oxigraph lower-cases language tags; give them back their conventional case (zh-Hans)."""
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
 
 
 class OxigraphStore(GraphStore):

@@ -1,0 +1,205 @@
+"""The gap report: region × tier coverage, with evidence, fall-backs and the sources' claims.
+
+Every number in the report comes from a named query (``gaps/coverage-matrix``, ``gaps/provision``
+and ``gaps/claims``), so each line can be reproduced in plain SPARQL on any endpoint; this module
+only joins their rows into :class:`Gap` values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rdflib.term import Node
+
+from policygraph.namespaces import BASE
+from policygraph.queries import run_query
+from policygraph.store.base import GraphStore
+
+__all__ = ["STATUSES", "TIERS", "ClaimCheck", "Document", "Gap", "GapReport", "find_gaps"]
+
+STATUSES = ("own", "general-only", "inherited", "none")
+TIERS = ("assistance", "insurance", "commercial")
+LEVELS = ("county", "prefectural", "provincial", "national")
+
+
+def _slug(node: Node | None) -> str:
+    return str(node).rsplit("/", 1)[-1] if node is not None else ""
+
+
+def _text(node: Node | None) -> str:
+    return str(node) if node is not None else ""
+
+
+@dataclass(frozen=True, order=True)
+class Document:
+    """A document behind a status: the region's own, or one it falls back on."""
+
+    iri: str
+    title: str
+    number: str
+    year: str
+    specificity: str
+    relation: str  # own, ancestor, relevant-for
+    holder: str  # the code of the region whose document it is
+    holder_label: str
+    holder_level: str
+
+    @property
+    def short(self) -> str:
+        """The number where there is one, else the title."""
+        return self.number or self.title
+
+
+@dataclass(frozen=True, order=True)
+class ClaimCheck:
+    """What one source claim says about a cell, and whether the graph agrees."""
+
+    claim: str
+    id: str
+    kind: str
+    verdict: str  # agrees, disagrees, not-checkable
+    locator: str
+    comment: str
+    counterexample: str = ""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One region × tier cell of the report."""
+
+    region: str
+    code: str
+    label: str
+    tier: str
+    status: str
+    surveyed: bool
+    parent: str = ""
+    parent_label: str = ""
+    evidence: tuple[Document, ...] = ()
+    fallback: tuple[Document, ...] = ()
+    claims: tuple[ClaimCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class GapReport:
+    gaps: list[Gap]
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({g.code for g in self.gaps})
+
+    def by_status(self) -> dict[str, int]:
+        counts = Counter(g.status for g in self.gaps)
+        return {status: counts.get(status, 0) for status in STATUSES}
+
+    def disagreements(self) -> list[tuple[Gap, ClaimCheck]]:
+        return [(g, c) for g in self.gaps for c in g.claims if c.verdict == "disagrees"]
+
+
+def _documents(store: GraphStore, params: dict[str, str]) -> dict[tuple[str, str], list[Document]]:
+    found: dict[tuple[str, str], list[Document]] = {}
+    for row in run_query(store, "gaps/provision", params).dicts():
+        doc = Document(
+            iri=_text(row["document"]),
+            title=_text(row["title"]),
+            number=_text(row["number"]),
+            year=_text(row["year"]),
+            specificity=_slug(row["specificity"]),
+            relation=_text(row["relation"]),
+            holder=_text(row["holderCode"]),
+            holder_label=_text(row["holderLabel"]),
+            holder_level=_slug(row["holderLevel"]),
+        )
+        found.setdefault((_text(row["code"]), _slug(row["tier"])), []).append(doc)
+    return found
+
+
+def _claims(store: GraphStore, tier: str | None) -> dict[tuple[str, str], list[ClaimCheck]]:
+    found: dict[tuple[str, str], list[ClaimCheck]] = {}
+    for row in run_query(store, "gaps/claims", {"tier": tier} if tier else {}).dicts():
+        check = ClaimCheck(
+            claim=_text(row["claim"]),
+            id=_text(row["id"]),
+            kind=_slug(row["kind"]),
+            verdict=_text(row["verdict"]),
+            locator=_text(row["locator"]),
+            comment=_text(row["comment"]),
+            counterexample=_text(row["counterexample"]),
+        )
+        found.setdefault((_text(row["code"]), _slug(row["tier"])), []).append(check)
+    return found
+
+
+def _fallback(documents: list[Document]) -> tuple[Document, ...]:
+    """Dedicated documents of the nearest ancestor level that has any, and those it follows."""
+    inherited = [
+        d
+        for d in documents
+        if d.relation in ("ancestor", "relevant-for") and d.specificity == "dedicated"
+    ]
+    if not inherited:
+        return ()
+    nearest = min(LEVELS.index(d.holder_level) for d in inherited if d.holder_level in LEVELS)
+    keep = [
+        d
+        for d in inherited
+        if d.relation == "relevant-for" or LEVELS.index(d.holder_level) == nearest
+    ]
+    return tuple(sorted(set(keep)))
+
+
+def find_gaps(
+    store: GraphStore,
+    *,
+    level: str = "county",
+    tier: str | None = None,
+    domain: str | None = None,
+    within: str | None = None,
+    autonomous: bool = False,
+    status: str | None = None,
+) -> GapReport:
+    """The gap report for regions at ``level`` (filtered), one :class:`Gap` per region × tier."""
+    params = {"level": level}
+    if tier:
+        params["tier"] = tier
+    if domain:
+        params["domain"] = domain
+    if within:
+        params["within"] = within
+    if autonomous:
+        params["autonomous"] = "true"
+    documents = _documents(store, params)
+    claims = _claims(store, tier)
+    gaps: list[Gap] = []
+    for row in run_query(store, "gaps/coverage-matrix", params).dicts():
+        cell_status = _text(row["status"])
+        if status and cell_status != status:
+            continue
+        key = (_text(row["code"]), _slug(row["tier"]))
+        docs = documents.get(key, [])
+        gaps.append(
+            Gap(
+                region=_text(row["region"]),
+                code=key[0],
+                label=_text(row["label"]),
+                tier=key[1],
+                status=cell_status,
+                surveyed=_text(row["surveyed"]).lower() == "true",
+                parent=_text(row["parentCode"]),
+                parent_label=_text(row["parentLabel"]),
+                evidence=tuple(sorted(d for d in docs if d.relation == "own")),
+                fallback=_fallback(docs),
+                claims=tuple(sorted(set(claims.get(key, [])))),
+            )
+        )
+    gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
+    filters = {k: v for k, v in params.items()}
+    if status:
+        filters["status"] = status
+    return GapReport(gaps, filters)
+
+
+def short_iri(iri: str) -> str:
+    return iri.removeprefix(BASE)

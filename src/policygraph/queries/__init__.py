@@ -1,0 +1,274 @@
+"""Named SPARQL queries: one question per ``.rq`` file, with a header, bound by VALUES blocks.
+
+A file starts with comment lines::
+
+    # title: Regions with no dedicated policy of their own
+    # description: …
+    # params: level (level, default county), tier (tier, optional), autonomous (boolean, optional)
+
+Parameters are validated (a region code must exist, a tier must be a tier) and bound by a
+generated ``VALUES`` block inserted at the top of the outermost ``WHERE { … }``, or on the line
+``#values`` where a query puts its parameters inside a sub-select; values are never pasted into
+the text. Lines between ``#if NAME`` and ``#end`` are kept only when the parameter is
+given (``#if !NAME``: only when it is not); since those markers are comments, every file is also a
+plain SPARQL query that runs as it stands on any endpoint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Node
+
+from policygraph import namespaces as ns
+from policygraph.errors import QueryError
+from policygraph.namespaces import XSD
+from policygraph.store.base import GraphStore
+
+__all__ = ["NamedQuery", "Param", "QueryResult", "library", "load", "parse_named", "run_query"]
+
+#: Parameter kinds whose values are concepts of a scheme, by scheme name.
+CONCEPT_KINDS = ("tier", "domain", "level", "target-group", "indicator", "claim-kind", "unit")
+KINDS = (*CONCEPT_KINDS, "region", "source", "document", "year", "boolean", "iri", "text")
+
+_PARAM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)")
+_WHERE = re.compile(r"^(?![ \t]*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+_IF = re.compile(r"^\s*#if\s+(!?)([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_END = re.compile(r"^\s*#end\s*$")
+_VALUES = re.compile(r"^[ \t]*#values[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool = False
+    default: str | None = None
+
+    def describe(self) -> str:
+        extra = "required" if self.required else f"default {self.default}" if self.default else ""
+        return f"{self.name} ({self.kind}{', ' + extra if extra else ''})"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    text: str
+    params: tuple[Param, ...] = ()
+    description: str = ""
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a SELECT (or the answer of an ASK) with the variable names, in order."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+    boolean: bool | None = None
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+
+def _parse_params(name: str, spec: str) -> tuple[Param, ...]:
+    params = []
+    for match in _PARAM.finditer(spec):
+        pname, options = match.group(1), [o.strip() for o in match.group(2).split(",")]
+        kind = options[0]
+        if kind not in KINDS:
+            raise QueryError(f"{name}: parameter {pname} has unknown kind {kind!r}")
+        default = next(
+            (o.removeprefix("default ") for o in options if o.startswith("default ")), None
+        )
+        params.append(Param(pname, kind, "required" in options, default))
+    return tuple(params)
+
+
+def parse_named(name: str, text: str) -> NamedQuery:
+    """Read the header of a query file (or of a query given on the command line)."""
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"#\s*(title|description|params):\s*(.*)$", line)
+        if match:
+            key = match.group(1)
+            header[key] = (header.get(key, "") + " " + match.group(2)).strip()
+        elif line.strip() and not line.startswith("#"):
+            break
+    return NamedQuery(
+        name=name,
+        title=header.get("title", ""),
+        text=text,
+        params=_parse_params(name, header.get("params", "")),
+        description=header.get("description", ""),
+    )
+
+
+def library() -> dict[str, NamedQuery]:
+    """Every packaged query, by name (``gaps/no-dedicated-policy``)."""
+    root = resources.files(__package__)
+    found: dict[str, NamedQuery] = {}
+    for folder in sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name):
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.name.endswith(".rq"):
+                name = f"{folder.name}/{entry.name.removesuffix('.rq')}"
+                found[name] = parse_named(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def load(name_or_path: str) -> NamedQuery:
+    """A packaged query by name, or a ``.rq`` file by path."""
+    queries = library()
+    if name_or_path in queries:
+        return queries[name_or_path]
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.exists():
+        try:
+            return parse_named(str(path), path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read the query ({exc.strerror})") from None
+    close = difflib.get_close_matches(name_or_path, queries, n=3)
+    hint = (
+        f"did you mean {', '.join(close)}?" if close else "run `policygraph queries` for the list"
+    )
+    raise QueryError(f"unknown query {name_or_path!r}; {hint}")
+
+
+def _select(text: str, given: set[str]) -> str:
+    """Keep or drop the ``#if`` blocks for the parameters that are given."""
+    out: list[str] = []
+    stack: list[bool] = []
+    for line in text.splitlines():
+        start, end = _IF.match(line), _END.match(line)
+        if start:
+            negate, name = start.group(1) == "!", start.group(2)
+            stack.append((name in given) != negate)
+        elif end:
+            if stack:
+                stack.pop()
+        elif all(stack):
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
+    """Turn one ``--param`` value into a validated RDF term."""
+    value = raw.strip()
+
+    def fail(why: str) -> QueryError:
+        return QueryError(f"{query.name}: --param {param.name}={raw}: {why}")
+
+    if param.kind == "year":
+        if not re.fullmatch(r"[12][0-9]{3}", value):
+            raise fail("not a year; write four digits, e.g. 2018")
+        return Literal(value, datatype=XSD.gYear)
+    if param.kind == "text":
+        return Literal(value)
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    try:
+        if param.kind == "region":
+            iri = URIRef(value) if "://" in value else ns.region(value)
+            check, what = f"{iri.n3()} a <{ns.PG.Region}>", "region"
+            if "://" not in value and not re.fullmatch(r"[0-9]{6}|CN", value):
+                raise fail("a region code is six digits (GB/T 2260), e.g. 620923, or CN")
+        elif param.kind in CONCEPT_KINDS:
+            iri = URIRef(value) if "://" in value else ns.concept(param.kind, value)
+            check, what = f"{iri.n3()} <{ns.SKOS.inScheme}> <{ns.scheme(param.kind)}>", param.kind
+        elif param.kind == "source":
+            iri = URIRef(value) if "://" in value else ns.source(value)
+            check, what = f"{iri.n3()} a <{ns.PG.Source}>", "source"
+        elif param.kind == "document":
+            iri = URIRef(value)
+            check, what = f"{iri.n3()} a <{ns.PG.PolicyDocument}>", "document"
+        else:
+            return URIRef(URIRef(value).n3()[1:-1])
+    except (ValueError, TypeError):
+        raise fail("not a valid IRI") from None
+    if not store.query(f"ASK {{ {check} }}").askAnswer:
+        raise fail(f"no such {what} in the graph")
+    return iri
+
+
+def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with ``#if`` blocks resolved and a VALUES block for the given parameters."""
+    for name in values:
+        if query.param(name) is None:
+            declared = ", ".join(p.name for p in query.params) or "none"
+            raise QueryError(f"{query.name}: unknown parameter {name!r} (declared: {declared})")
+    chosen = dict(values)
+    for param in query.params:
+        if param.name not in chosen and param.default is not None:
+            chosen[param.name] = param.default
+        if param.required and param.name not in chosen:
+            raise QueryError(
+                f"{query.name}: missing required parameter; add --param {param.name}=…"
+            )
+    given: set[str] = set()
+    terms: dict[str, Node] = {}
+    for name, raw in chosen.items():
+        param = query.param(name)
+        assert param is not None
+        if param.kind == "boolean":
+            if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise QueryError(f"{query.name}: --param {name}={raw}: write true or false")
+            if raw.lower() in ("true", "yes", "1"):
+                given.add(name)
+            continue
+        terms[name] = _term(store, query, param, raw)
+        given.add(name)
+    text = _select(query.text, given)
+    if not terms:
+        return text
+    names = sorted(terms)
+    block = "\n  VALUES ({}) {{ ({}) }}\n".format(
+        " ".join(f"?{n}" for n in names), " ".join(terms[n].n3() for n in names)
+    )
+    marker = _VALUES.search(text)
+    if marker is not None:
+        return text[: marker.start()] + block + text[marker.end() :]
+    match = _WHERE.search(text)
+    if match is None:
+        raise QueryError(f"{query.name}: cannot bind parameters: the query has no `WHERE {{`")
+    return text[: match.end()] + block + text[match.end() :]
+
+
+def check_syntax(name: str, text: str) -> None:
+    """Parse with rdflib's SPARQL parser, so that every store reports syntax errors alike."""
+    try:
+        parseQuery(text)
+    except Exception as exc:  # noqa: BLE001 - pyparsing raises several exception types
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "col", None)
+        where = f" at line {line}, column {col}" if line is not None else ""
+        reason = str(getattr(exc, "msg", "")) or str(exc).splitlines()[0]
+        raise QueryError(f"{name}: SPARQL syntax error{where}: {reason}") from None
+
+
+def run_query(
+    store: GraphStore, query: NamedQuery | str, params: dict[str, str] | None = None
+) -> QueryResult:
+    """Run a named query (or a NamedQuery) with ``params`` on ``store``."""
+    named = load(query) if isinstance(query, str) else query
+    text = bind(store, named, params or {})
+    check_syntax(named.name, text)
+    try:
+        result = store.query(text)
+    except Exception as exc:  # noqa: BLE001 - engines raise their own error types
+        raise QueryError(f"{named.name}: the store could not run the query: {exc}") from None
+    if result.type == "ASK":
+        return QueryResult((), (), bool(result.askAnswer))
+    if result.type != "SELECT":
+        raise QueryError(f"{named.name}: only SELECT and ASK queries are supported here")
+    variables = tuple(str(v) for v in (result.vars or []))
+    rows = tuple(tuple(ns.normal(v) for v in row) for row in result)  # type: ignore[union-attr]
+    return QueryResult(variables, rows)

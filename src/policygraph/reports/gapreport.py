@@ -1,0 +1,229 @@
+"""The gap report in the formats of ``policygraph gaps --format``.
+
+The JSON form is a stable schema (``"schema": "policygraph/gaps/1"``), documented in the README:
+``filters``, ``summary`` and ``regions``, each region with its ``cells`` (one per tier).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
+
+__all__ = ["FORMATS", "render", "to_json_data"]
+
+FORMATS = ("text", "md", "csv", "json", "html")
+SCHEMA = "policygraph/gaps/1"
+
+
+def _regions(report: GapReport) -> list[list[Gap]]:
+    grouped: dict[str, list[Gap]] = {}
+    for gap in report.gaps:
+        grouped.setdefault(gap.code, []).append(gap)
+    return [grouped[code] for code in sorted(grouped)]
+
+
+def _claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str]]]:
+    """One entry per claim over a region's cells: the overall verdict and the disagreeing tiers."""
+    seen: dict[str, tuple[ClaimCheck, list[str], list[str]]] = {}
+    for gap in cells:
+        for check in gap.claims:
+            entry = seen.setdefault(check.id, (check, [], []))
+            entry[1].append(check.verdict)
+            if check.verdict == "disagrees":
+                entry[2].append(gap.tier)
+    out = []
+    for check, verdicts, tiers in seen.values():
+        verdict = "disagrees" if tiers else verdicts[0] if len(set(verdicts)) == 1 else "agrees"
+        out.append((check, verdict, tiers))
+    return sorted(out, key=lambda e: e[0].id)
+
+
+def summary(report: GapReport) -> dict[str, Any]:
+    surveyed = {g.code for g in report.gaps if g.surveyed}
+    return {
+        "regions": len(report.regions),
+        "surveyed": len(surveyed),
+        "cells": len(report.gaps),
+        "by_status": report.by_status(),
+        "disagreements": len(report.disagreements()),
+    }
+
+
+def summary_line(report: GapReport) -> str:
+    s = summary(report)
+    statuses = " · ".join(f"{k} {v}" for k, v in s["by_status"].items())
+    return (
+        f"{s['regions']} regions ({s['surveyed']} surveyed, {s['regions'] - s['surveyed']} not), "
+        f"{s['cells']} cells: {statuses}"
+    )
+
+
+def _docs(documents: Iterable[Document], limit: int = 4) -> str:
+    docs = list(documents)
+    shown = "; ".join(_doc(d) for d in docs[:limit])
+    return shown + (f"; +{len(docs) - limit} more" if len(docs) > limit else "")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _doc(doc: Document) -> str:
+    return _clip(doc.short, 48)
+
+
+def to_text(report: GapReport) -> str:
+    filters = " · ".join(f"{k} {v}" for k, v in report.filters.items())
+    lines = [f"Gap report ({filters})", ""]
+    for cells in _regions(report):
+        first = cells[0]
+        seen = (
+            "surveyed"
+            if first.surveyed
+            else "NOT SURVEYED: no source studied it (no data ≠ no policy)"
+        )
+        lines.append(f"{first.code}  {first.label}  [{seen}]")
+        for gap in cells:
+            if gap.evidence:
+                detail = "own: " + _docs(gap.evidence)
+            elif gap.fallback:
+                holder = gap.fallback[0]
+                detail = f"falls back on {holder.holder_label} ({holder.holder}): " + _docs(
+                    gap.fallback
+                )
+                if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
+                    detail += f" [parent {gap.parent_label} ({gap.parent}): no document for this tier in the graph]"
+            else:
+                detail = "no document at any level"
+            lines.append(f"  {gap.tier:<11} {gap.status:<13} {detail}")
+        unchecked = []
+        for check, verdict, tiers in _claim_verdicts(cells):
+            if verdict == "not-checkable":
+                unchecked.append(check.id)
+                continue
+            where = f" on {', '.join(tiers)}" if tiers else ""
+            lines.append(f"  claim {check.id:<5} {verdict}{where}: {_clip(check.comment, 80)}")
+        if unchecked:
+            lines.append(f"  claims the documents cannot check: {', '.join(unchecked)}")
+        lines.append("")
+    lines.append(summary_line(report))
+    disagreements = report.disagreements()
+    if not disagreements:
+        lines.append("Claims the graph disagrees with: none.")
+    else:
+        lines.append("Claims the graph disagrees with:")
+        for gap, check in disagreements:
+            lines.append(
+                f"  {check.id} [{check.locator}] on {gap.code} {gap.label}, {gap.tier}: "
+                f"the region has its own dedicated document {check.counterexample}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(report: GapReport) -> str:
+    tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
+    lines = ["| code | region | surveyed | " + " | ".join(tiers) + " |"]
+    lines.append("|---|---|---|" + "---|" * len(tiers))
+    for cells in _regions(report):
+        by_tier = {g.tier: g.status for g in cells}
+        row = [cells[0].code, cells[0].label, "yes" if cells[0].surveyed else "**no**"]
+        row += [by_tier.get(t, "") for t in tiers]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    lines += ["", summary_line(report), ""]
+    for gap, check in report.disagreements():
+        lines.append(f"- {check.id} ({check.locator}) disagrees on {gap.code} {gap.tier}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_csv(report: GapReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["code", "region", "tier", "status", "surveyed", "evidence", "fallback", "claims", "iri"]
+    )
+    for gap in report.gaps:
+        writer.writerow(
+            [
+                gap.code,
+                gap.label,
+                gap.tier,
+                gap.status,
+                "true" if gap.surveyed else "false",
+                ";".join(d.iri for d in gap.evidence),
+                ";".join(d.iri for d in gap.fallback),
+                ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
+                gap.region,
+            ]
+        )
+    return out.getvalue()
+
+
+def to_json_data(report: GapReport) -> dict[str, Any]:
+    regions = []
+    for cells in _regions(report):
+        first = cells[0]
+        regions.append(
+            {
+                "iri": first.region,
+                "code": first.code,
+                "label": first.label,
+                "surveyed": first.surveyed,
+                "cells": [
+                    {
+                        "tier": g.tier,
+                        "status": g.status,
+                        "evidence": [asdict(d) for d in g.evidence],
+                        "fallback": [asdict(d) for d in g.fallback],
+                        "claims": [asdict(c) for c in g.claims],
+                    }
+                    for g in cells
+                ],
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "statuses": list(STATUSES),
+        "filters": report.filters,
+        "summary": summary(report),
+        "regions": regions,
+    }
+
+
+def to_json(report: GapReport) -> str:
+    return json.dumps(to_json_data(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def to_html(report: GapReport) -> str:
+    env = Environment(
+        loader=PackageLoader("policygraph", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("gaps.html.j2")
+    tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
+    return template.render(
+        report=report,
+        regions=_regions(report),
+        tiers=tiers,
+        summary=summary(report),
+        summary_line=summary_line(report),
+        claim_verdicts=_claim_verdicts,
+    )
+
+
+def render(report: GapReport, fmt: str) -> str:
+    return {
+        "text": to_text,
+        "md": to_markdown,
+        "csv": to_csv,
+        "json": to_json,
+        "html": to_html,
+    }[fmt](report)

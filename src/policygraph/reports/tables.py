@@ -1,0 +1,117 @@
+"""SELECT results in the formats of ``policygraph query --format``.
+
+``json`` is the SPARQL 1.1 Query Results JSON Format; ``csv`` and ``tsv`` are the SPARQL 1.1
+Query Results CSV and TSV Formats; ``table`` and ``md`` are for people, with IRIs shortened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph.namespaces import shorten
+from policygraph.queries import QueryResult
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+_WIDTH = 60
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(result: QueryResult) -> str:
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
+    bindings = [
+        {var: _json_term(value) for var, value in row.items() if value is not None}
+        for row in result.dicts()
+    ]
+    payload = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(
+            ["" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row]
+        )
+    return out.getvalue()
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    text = term.n3()
+    return text.replace("\t", "\\t").replace("\n", "\\n")
+
+
+def to_tsv(result: QueryResult) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_tsv_term(v) for v in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(term: Node | None, width: int | None = _WIDTH) -> str:
+    if term is None:
+        return ""
+    text = shorten(term) if isinstance(term, URIRef) else str(term)
+    text = " ".join(text.split())
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def to_table(result: QueryResult) -> str:
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+    rows = [[_cell(v) for v in row] for row in result.rows]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(result.variables)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(result.variables, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(result: QueryResult) -> str:
+    if result.boolean is not None:
+        return ("yes" if result.boolean else "no") + "\n"
+
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(result.variables) + " |"]
+    lines.append("|" + "---|" * len(result.variables))
+    for row in result.rows:
+        lines.append("| " + " | ".join(esc(_cell(v, None)) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    return {
+        "table": to_table,
+        "csv": to_csv,
+        "tsv": to_tsv,
+        "json": to_json,
+        "md": to_markdown,
+    }[fmt](result)
