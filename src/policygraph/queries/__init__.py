@@ -216,15 +216,15 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
     given: set[str] = set()
     terms: dict[str, Node] = {}
     for name, raw in chosen.items():
-        param = query.param(name)
-        assert param is not None
-        if param.kind == "boolean":
+        declared = query.param(name)
+        assert declared is not None
+        if declared.kind == "boolean":
             if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise QueryError(f"{query.name}: --param {name}={raw}: write true or false")
             if raw.lower() in ("true", "yes", "1"):
                 given.add(name)
             continue
-        terms[name] = _term(store, query, param, raw)
+        terms[name] = _term(store, query, declared, raw)
         given.add(name)
     text = _select(query.text, given)
     if not terms:

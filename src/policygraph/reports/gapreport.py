@@ -100,7 +100,7 @@ def to_text(report: GapReport) -> str:
                     gap.fallback
                 )
                 if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
-                    detail += f" [parent {gap.parent_label} ({gap.parent}): no document for this tier in the graph]"
+                    detail += f" [parent {gap.parent_label} ({gap.parent}): none for this tier]"
             else:
                 detail = "no document at any level"
             lines.append(f"  {gap.tier:<11} {gap.status:<13} {detail}")
