@@ -203,35 +203,35 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
     """The query text with ``#if`` blocks resolved and a VALUES block for the given parameters."""
     for name in values:
         if query.param(name) is None:
-            declared = ", ".join(p.name for p in query.params) or "none"
-            raise QueryError(f"{query.name}: unknown parameter {name!r} (declared: {declared})")
+            names = ", ".join(p.name for p in query.params) or "none"
+            raise QueryError(f"{query.name}: unknown parameter {name!r} (declared: {names})")
     chosen = dict(values)
-    for param in query.params:
-        if param.name not in chosen and param.default is not None:
-            chosen[param.name] = param.default
-        if param.required and param.name not in chosen:
+    for declared in query.params:
+        if declared.name not in chosen and declared.default is not None:
+            chosen[declared.name] = declared.default
+        if declared.required and declared.name not in chosen:
             raise QueryError(
-                f"{query.name}: missing required parameter; add --param {param.name}=…"
+                f"{query.name}: missing required parameter; add --param {declared.name}=…"
             )
     given: set[str] = set()
     terms: dict[str, Node] = {}
     for name, raw in chosen.items():
-        declared = query.param(name)
-        assert declared is not None
-        if declared.kind == "boolean":
+        param = query.param(name)
+        assert param is not None
+        if param.kind == "boolean":
             if raw.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise QueryError(f"{query.name}: --param {name}={raw}: write true or false")
             if raw.lower() in ("true", "yes", "1"):
                 given.add(name)
             continue
-        terms[name] = _term(store, query, declared, raw)
+        terms[name] = _term(store, query, param, raw)
         given.add(name)
     text = _select(query.text, given)
     if not terms:
         return text
-    names = sorted(terms)
+    ordered = sorted(terms)
     block = "\n  VALUES ({}) {{ ({}) }}\n".format(
-        " ".join(f"?{n}" for n in names), " ".join(terms[n].n3() for n in names)
+        " ".join(f"?{n}" for n in ordered), " ".join(terms[n].n3() for n in ordered)
     )
     marker = _VALUES.search(text)
     if marker is not None:
