@@ -69,7 +69,8 @@ def validate(dataset: Dataset | Graph, shapes: Graph) -> ValidationReport:
     )
     assert isinstance(results, Graph)
     found: dict[str, list[Violation]] = {"Violation": [], "Warning": []}
-    for result in results.subjects(SH.resultSeverity, None):
+    # Top-level results only: sh:detail nests results that would otherwise be listed twice.
+    for result in results.objects(None, SH.result):
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         violation = Violation(
