@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -58,6 +57,8 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 def validate(dataset: Dataset | Graph, shapes: Graph) -> ValidationReport:
     """Validate the union of ``dataset`` against ``shapes`` (which already hold the ontology)."""
+    import pyshacl  # imported here: it costs 0.1 s at start-up, and only build/validate need it
+
     data = _union(dataset)
     conforms, results, _text = pyshacl.validate(
         data,

@@ -21,6 +21,8 @@ __all__ = ["FORMATS", "render", "to_json_data"]
 
 FORMATS = ("text", "md", "csv", "json", "html")
 SCHEMA = "policygraph/gaps/1"
+UNSURVEYED = "NOT SURVEYED: no source studied it (no data ≠ no policy)"
+NO_PARENT_DOCUMENT = "no dedicated document for this tier"
 
 
 def _regions(report: GapReport) -> list[list[Gap]]:
@@ -85,11 +87,7 @@ def to_text(report: GapReport) -> str:
     lines = [f"Gap report ({filters})", ""]
     for cells in _regions(report):
         first = cells[0]
-        seen = (
-            "surveyed"
-            if first.surveyed
-            else "NOT SURVEYED: no source studied it (no data ≠ no policy)"
-        )
+        seen = "surveyed" if first.surveyed else UNSURVEYED
         lines.append(f"{first.code}  {first.label}  [{seen}]")
         for gap in cells:
             if gap.evidence:
@@ -100,7 +98,7 @@ def to_text(report: GapReport) -> str:
                     gap.fallback
                 )
                 if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
-                    detail += f" [parent {gap.parent_label} ({gap.parent}): none for this tier]"
+                    detail += f" [parent {gap.parent_label} ({gap.parent}): {NO_PARENT_DOCUMENT}]"
             else:
                 detail = "no document at any level"
             lines.append(f"  {gap.tier:<11} {gap.status:<13} {detail}")

@@ -1,0 +1,205 @@
+"""The gap report on the bundled data: what researchers rely on it to say."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from policygraph import Inputs
+from policygraph.gaps import GapReport, find_gaps
+from policygraph.queries import run_query
+from policygraph.reports.gapreport import render
+from policygraph.store import build_store, open_store
+from policygraph.store.base import GraphStore
+
+from .conftest import Invoke
+
+FIVE_STUDIED = {"620525", "620623", "620721", "620923", "620924"}
+FOUR_WITHOUT_POLICY = {"620923", "620623", "620924", "620525"}
+GANSU_DEDICATED = {
+    "assistance": {"甘政办发〔2021〕117号", "甘医保发〔2021〕54号"},
+    "insurance": {"甘政办发〔2021〕117号", "甘医保发〔2021〕54号"},
+    "commercial": {"甘政办发〔2015〕80号", "甘政办发〔2018〕162号", "甘政办发〔2021〕117号"},
+}
+PARENTS = {"620923": "620900", "620924": "620900", "620623": "620600", "620525": "620500"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
+    directory = tmp_path_factory.mktemp("store")
+    assert build_store(f"oxigraph:{directory}", Inputs.resolve()).written
+    return open_store(f"oxigraph:{directory}", Inputs.resolve())
+
+
+@pytest.fixture(scope="module")
+def autonomous(store: GraphStore) -> GapReport:
+    return find_gaps(store, autonomous=True, within="620000")
+
+
+def test_four_of_the_five_studied_counties_have_no_dedicated_policy(store: GraphStore) -> None:
+    rows = run_query(
+        store, "gaps/no-dedicated-policy", {"autonomous": "true", "within": "620000"}
+    ).dicts()
+    studied = {str(r["code"]) for r in rows if str(r["surveyed"]) == "true"}
+    assert studied == FOUR_WITHOUT_POLICY  # not Sunan, which has its own pension plan
+    assert FOUR_WITHOUT_POLICY < FIVE_STUDIED
+
+
+def test_the_graph_agrees_with_the_seeds_four_county_claim(store: GraphStore) -> None:
+    rows = run_query(store, "gaps/claims", {"source": "s0"}).dicts()
+    claim = [r for r in rows if str(r["id"]) == "s0/2"]
+    assert {str(r["code"]) for r in claim} == FOUR_WITHOUT_POLICY
+    assert {str(r["verdict"]) for r in claim} == {"agrees"}
+
+
+def test_each_of_the_four_falls_back_on_its_province_and_names_its_parent(
+    autonomous: GapReport,
+) -> None:
+    cells = [g for g in autonomous.gaps if g.code in FOUR_WITHOUT_POLICY]
+    assert len(cells) == 12
+    for gap in cells:
+        assert gap.status == "inherited" and not gap.evidence
+        assert {d.holder for d in gap.fallback} == {"620000"}
+        assert {d.number for d in gap.fallback} == GANSU_DEDICATED[gap.tier]
+        assert gap.parent == PARENTS[gap.code]
+
+
+def test_sunan_follows_its_parent_citys_plan(store: GraphStore) -> None:
+    rows = run_query(store, "gaps/provision", {"autonomous": "true", "tier": "insurance"}).dicts()
+    followed = [
+        r for r in rows if str(r["code"]) == "620721" and str(r["relation"]) == "relevant-for"
+    ]
+    assert [str(r["holderCode"]) for r in followed] == ["620700"]
+
+
+def test_six_of_seven_autonomous_counties_and_two_unsurveyed(autonomous: GapReport) -> None:
+    without_own = {
+        code
+        for code in autonomous.regions
+        if all(g.status != "own" for g in autonomous.gaps if g.code == code)
+    }
+    assert without_own == FOUR_WITHOUT_POLICY | {"622926", "622927"}
+    unsurveyed = {g.code for g in autonomous.gaps if not g.surveyed}
+    assert unsurveyed == {"622926", "622927"}  # Dongxiang and Jishishan
+
+
+def test_commercial_pension_is_missing_at_county_level_in_every_ethnic_area(
+    store: GraphStore,
+) -> None:
+    members = {
+        str(r["code"])
+        for r in run_query(store, "gaps/claims", {"source": "s0"}).dicts()
+        if str(r["id"]) == "s0/4"
+    }
+    assert len(members) == 21
+    report = find_gaps(store, tier="commercial", domain="pension", within="620000")
+    cells = {g.code: g for g in report.gaps if g.code in members}
+    assert set(cells) == members
+    assert all(g.status in ("inherited", "none") for g in cells.values())
+    verdicts = {c.verdict for g in cells.values() for c in g.claims if c.id == "s0/4"}
+    assert verdicts == {"agrees"}
+
+
+def test_every_status_is_one_of_four_and_every_cell_has_three_tiers(autonomous: GapReport) -> None:
+    assert {g.status for g in autonomous.gaps} <= {"own", "general-only", "inherited", "none"}
+    assert len(autonomous.gaps) == 3 * len(autonomous.regions) == 21
+
+
+def test_the_report_is_the_same_on_the_memory_store(autonomous: GapReport) -> None:
+    memory = open_store("memory", Inputs.resolve())
+    assert find_gaps(memory, autonomous=True, within="620000") == autonomous
+
+
+def test_status_filter(store: GraphStore) -> None:
+    report = find_gaps(store, status="own", within="620000")
+    assert [(g.code, g.tier) for g in report.gaps] == [("620721", "insurance")]
+
+
+def test_text_report_groups_by_region_and_ends_with_summary_and_disagreements(
+    invoke: Invoke,
+) -> None:
+    result = invoke("gaps", "--autonomous", "--within", "620000")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith("622926  Dongxiang Autonomous County  [NOT SURVEYED") for line in lines
+    )
+    summary = next(i for i, line in enumerate(lines) if re.match(r"\d+ regions \(", line))
+    assert lines[summary] == (
+        "7 regions (5 surveyed, 2 not), 21 cells: own 1 · general-only 0 · inherited 20 · none 0"
+    )
+    assert lines[summary + 1] == "Claims the graph disagrees with:"
+    assert "s0/1" in lines[summary + 2] and "620721" in lines[summary + 2]
+
+
+def test_json_report_has_a_stable_schema(invoke: Invoke) -> None:
+    result = invoke("gaps", "--autonomous", "--within", "620000", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["schema"] == "policygraph/gaps/1"
+    assert set(data) == {"schema", "statuses", "filters", "summary", "regions"}
+    assert data["summary"]["by_status"] == {"own": 1, "general-only": 0, "inherited": 20, "none": 0}
+    region = data["regions"][0]
+    assert set(region) == {"iri", "code", "label", "surveyed", "cells"}
+    assert set(region["cells"][0]) == {"tier", "status", "evidence", "fallback", "claims"}
+
+
+def test_csv_report_has_one_row_per_cell(invoke: Invoke) -> None:
+    result = invoke("gaps", "--within", "620000", "--tier", "commercial", "--format", "csv")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "code,region,tier,status,surveyed,evidence,fallback,claims,iri"
+    assert len(lines) == 1 + 21
+
+
+def test_markdown_report(invoke: Invoke) -> None:
+    result = invoke("gaps", "--autonomous", "--format", "md")
+    assert result.stdout.startswith(
+        "| code | region | surveyed | assistance | insurance | commercial |"
+    )
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value and re.match(r"(https?:)?//", value):
+                self.external.append(value)
+
+
+def test_html_report_is_one_self_contained_escaped_page(invoke: Invoke, data_copy: Path) -> None:
+    rows = (data_copy / "claims.csv").read_text(encoding="utf-8")
+    (data_copy / "claims.csv").write_text(
+        rows.replace("Subei, Tianzhu, Aksai", "<script>alert(1)</script> Subei, Tianzhu, Aksai"),
+        encoding="utf-8",
+    )
+    result = invoke("gaps", "--autonomous", "--format", "html", data=data_copy)
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    parser = _Links()
+    parser.feed(page)
+    assert parser.external == []
+
+
+def test_unknown_filter_values_are_one_line(invoke: Invoke) -> None:
+    for args, expect in (
+        (["--within", "629999"], "no such region"),
+        (["--tier", "comercial"], "no such tier"),
+        (["--domain", "pensions"], "no such domain"),
+    ):
+        result = invoke("gaps", *args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.count("\n") == 1 and expect in result.stderr
+
+
+def test_render_covers_every_format(autonomous: GapReport) -> None:
+    for fmt in ("text", "md", "csv", "json", "html"):
+        assert render(autonomous, fmt)
