@@ -27,8 +27,11 @@ from policygraph.queries import load as load_query
 from policygraph.queries import parse_named, run_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.network import project, to_graphml
+from policygraph.reports.site import write_site
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
+from policygraph.reports.views import write_view
 from policygraph.stats import graph_stats
 from policygraph.store import DEFAULT_STORE, build_store, open_store
 from policygraph.validation import ValidationReport, Violation
@@ -138,16 +141,21 @@ def validate(obj: Context) -> None:
 
 @cli.command(name="export")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="trig", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice([*EXPORT_FORMATS, "graphml"]),
+    default="trig",
+    show_default=True,
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
 @pass_context
 def export_command(obj: Context, fmt: str, output: Path | None) -> None:
-    """Serialise the graph (ttl and nt: the union; trig and jsonld: one graph per source)."""
+    """Serialise the graph (ttl, nt: the union; trig, jsonld: a graph per source; graphml: the
+    projection the views draw)."""
     with open_store(obj.store, obj.inputs) as store:
-        text = export(store, fmt)
+        text = to_graphml(project(store)) if fmt == "graphml" else export(store, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -280,6 +288,62 @@ def gaps(
             status=status,
         )
     click.echo(render_gaps(report, fmt), nl=False)
+
+
+@cli.command(name="viz")
+@click.option("--focus", metavar="CODE|IRI", help="Centre the view on a region code or node IRI.")
+@click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
+@click.option(
+    "--within", "region", metavar="CODE", help="Only a region, what is under it, and links."
+)
+@click.option("--tier", help="Only what covers this tier; regions coloured by gap status.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("viz/graph.html"),
+    show_default=True,
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("viz"),
+    show_default=True,
+    help="Where the browse pages are (node clicks open them).",
+)
+@pass_context
+def viz_command(
+    obj: Context,
+    focus: str | None,
+    depth: int,
+    region: str | None,
+    tier: str | None,
+    output: Path,
+    site_dir: Path,
+) -> None:
+    """Write an interactive graph view (one self-contained HTML page)."""
+    with open_store(obj.store, obj.inputs) as store:
+        graph = write_view(
+            store, output, site=site_dir, focus=focus, depth=depth, region=region, tier=tier
+        )
+    click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("viz"),
+    show_default=True,
+)
+@pass_context
+def site(obj: Context, output: Path) -> None:
+    """Write the static browse pages (and their .json twins)."""
+    with open_store(obj.store, obj.inputs) as store:
+        pages = write_site(store, output)
+    click.echo(f"wrote {pages} pages into {output}")
 
 
 def main() -> None:

@@ -1,0 +1,150 @@
+"""RDF → networkx: the typed projection the graph views and ``export --format graphml`` draw.
+
+Nodes are regions, documents, organisations, programmes and gap claims (from the named query
+``views/nodes``); edges are the relations between them (``views/edges``). Every node keeps its
+IRI, label, tooltip text, source and locator, so a view can say where each fact comes from.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import networkx as nx
+
+from policygraph.errors import QueryError
+from policygraph.gaps import TIERS
+from policygraph.namespaces import BASE
+from policygraph.queries import run_query
+from policygraph.store.base import GraphStore
+
+__all__ = ["KINDS", "MAX_NODES", "neighbourhood", "page_path", "project", "to_graphml", "within"]
+
+KINDS = ("region", "document", "body", "programme", "claim")
+MAX_NODES = 1000
+_LEVELS = ("county", "prefectural", "provincial", "national")
+
+
+def page_path(kind: str, iri: str) -> str:
+    """Where the browse site puts the page of a node, relative to the site root."""
+    tail = iri.removeprefix(BASE)
+    if kind == "region":
+        return f"region/{tail.rsplit('/', 1)[-1]}.html"
+    if kind == "document":
+        return "document/" + tail.removeprefix("eli/").replace("/", "-") + ".html"
+    if kind == "claim":
+        return "claim/" + tail.removeprefix("id/claim/").replace("/", "-") + ".html"
+    return f"{kind}/{tail.rsplit('/', 1)[-1]}.html"
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _tooltip(kind: str, label: str, title: str, source: str, locator: str) -> str:
+    lines = [label]
+    if title and title != label:
+        lines.append(title)
+    lines.append(kind)
+    if source:
+        where = f"{source.rsplit('/', 1)[-1]}" + (f", {locator}" if locator else "")
+        lines.append(f"source: {where}")
+    return "\n".join(lines)
+
+
+def _statuses(store: GraphStore, tier: str) -> dict[str, str]:
+    statuses: dict[str, str] = {}
+    for level in _LEVELS[:-1]:
+        rows = run_query(store, "gaps/coverage-matrix", {"level": level, "tier": tier}).dicts()
+        for row in rows:
+            statuses[_text(row["region"])] = _text(row["status"])
+    return statuses
+
+
+def project(store: GraphStore, *, tier: str | None = None) -> nx.MultiDiGraph:
+    """The whole view graph, nodes and edges sorted; with ``tier``, only what covers it, and
+    each region carries its gap ``status`` for that tier (the overlay)."""
+    params = {"tier": tier} if tier else {}
+    graph = nx.MultiDiGraph()
+    statuses = _statuses(store, tier) if tier else {}
+    for row in run_query(store, "views/nodes", params).dicts():
+        iri, kind = _text(row["node"]), _text(row["kind"])
+        label = _text(row["label"]) or iri.rsplit("/", 1)[-1]
+        title = _text(row["title"])
+        source, locator = _text(row["source"]), _text(row["locator"])
+        tiers = ";".join(t for t in TIERS if t in _text(row["tiers"]).split(";"))
+        graph.add_node(
+            iri,
+            kind=kind,
+            label=label,
+            title=title,
+            tooltip=_tooltip(kind, label, title, source, locator),
+            code=_text(row["code"]),
+            level=_text(row["level"]).rsplit("/", 1)[-1],
+            tiers=tiers,
+            source=source,
+            locator=locator,
+            status=statuses.get(iri, ""),
+            url=page_path(kind, iri),
+        )
+    for row in run_query(store, "views/edges", {}).dicts():
+        start, end = _text(row["from"]), _text(row["to"])
+        if start in graph and end in graph and start != end:
+            relation = _text(row["relation"])
+            graph.add_edge(start, end, key=relation, relation=relation)
+    return graph
+
+
+def _region_by_code(graph: nx.MultiDiGraph, focus: str) -> str:
+    if focus in graph:
+        return focus
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "region" and data.get("code") == focus:
+            return str(node)
+    raise QueryError(f"--focus {focus}: no such region code or node IRI in the graph")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
+    """Everything within ``depth`` steps of ``focus`` (a region code or any node IRI)."""
+    if depth < 0:
+        raise QueryError(f"--depth {depth}: give 0 or more steps")
+    centre = _region_by_code(graph, focus)
+    keep = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, depth)
+    return _sorted(graph.subgraph(keep))
+
+
+def within(graph: nx.MultiDiGraph, code: str) -> nx.MultiDiGraph:
+    """The regions under ``code`` (and it), their ancestors, and every node linked to them."""
+    top = _region_by_code(graph, code)
+    parts = nx.DiGraph((u, v) for u, v, rel in graph.edges(data="relation") if rel == "part of")
+    # "part of" edges run from child to parent, so networkx's ancestors are the regions below.
+    below = nx.ancestors(parts, top) if top in parts else set()
+    above = nx.descendants(parts, top) if top in parts else set()
+    regions = {top} | below
+    keep = regions | above
+    undirected = graph.to_undirected(as_view=True)
+    for region in regions:
+        keep |= {n for n in undirected.neighbors(region) if graph.nodes[n]["kind"] != "region"}
+    return _sorted(graph.subgraph(keep))
+
+
+def _sorted(view: Iterable[object] | nx.MultiDiGraph) -> nx.MultiDiGraph:
+    assert isinstance(view, nx.MultiDiGraph)
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(sorted(view.nodes(data=True)))
+    out.add_edges_from(sorted(view.edges(keys=True, data=True), key=lambda e: e[:3]))
+    return out
+
+
+def check_size(graph: nx.MultiDiGraph) -> None:
+    if graph.number_of_nodes() > MAX_NODES:
+        raise QueryError(
+            f"the view would draw {graph.number_of_nodes():,} nodes (more than {MAX_NODES:,} is "
+            "unreadable); narrow it with --within CODE, --focus CODE --depth N, or --tier"
+        )
+
+
+def to_graphml(graph: nx.MultiDiGraph) -> str:
+    buffer = io.BytesIO()
+    nx.write_graphml(_sorted(graph), buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue().decode("utf-8")

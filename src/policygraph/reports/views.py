@@ -1,0 +1,68 @@
+"""Choosing what a graph view shows (whole graph, a neighbourhood, a region's subtree, a tier)
+and writing it to a file. Shared by ``policygraph viz`` and ``policygraph site``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+
+from policygraph.queries import bind, load
+from policygraph.reports import viz
+from policygraph.reports.network import check_size, neighbourhood, project, within
+from policygraph.store.base import GraphStore
+
+__all__ = ["select_view", "write_view"]
+
+
+def select_view(
+    store: GraphStore,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    region: str | None = None,
+    tier: str | None = None,
+) -> tuple[nx.MultiDiGraph, str]:
+    """The graph to draw and a subtitle saying what it is."""
+    if tier:
+        bind(store, load("gaps/no-dedicated-policy"), {"tier": tier})  # checks the tier exists
+    graph = project(store, tier=tier)
+    parts = []
+    if region:
+        graph = within(graph, region)
+        parts.append(f"within {region}")
+    if focus:
+        graph = neighbourhood(graph, focus, depth)
+        parts.append(f"{depth} step{'s' if depth != 1 else ''} around {focus}")
+    if tier:
+        parts.append(f"tier {tier}, regions coloured by gap status")
+    check_size(graph)
+    return graph, "; ".join(parts) or "the whole graph"
+
+
+def write_view(
+    store: GraphStore,
+    output: Path,
+    *,
+    site: Path,
+    focus: str | None = None,
+    depth: int = 1,
+    region: str | None = None,
+    tier: str | None = None,
+) -> nx.MultiDiGraph:
+    """Write one self-contained view; node clicks lead to the browse pages under ``site``."""
+    graph, subtitle = select_view(store, focus=focus, depth=depth, region=region, tier=tier)
+    prefix = os.path.relpath(site.resolve(), output.parent.resolve()).replace(os.sep, "/")
+    link_prefix = "" if prefix == "." else prefix + "/"
+    html = viz.render_view(
+        graph,
+        title="policygraph graph view",
+        subtitle=subtitle,
+        tier=tier,
+        link_prefix=link_prefix,
+        home=link_prefix + "index.html",
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    return graph
