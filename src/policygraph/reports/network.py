@@ -72,7 +72,7 @@ def project(store: GraphStore, *, tier: str | None = None) -> nx.MultiDiGraph:
         label = _text(row["label"]) or iri.rsplit("/", 1)[-1]
         title = _text(row["title"])
         source, locator = _text(row["source"]), _text(row["locator"])
-        tiers = ";".join(t for t in TIERS if t in _text(row["tiers"]).split(";"))
+        tiers = ";".join(t for t in TIERS if _text(row[t]) == "1")
         graph.add_node(
             iri,
             kind=kind,

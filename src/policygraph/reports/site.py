@@ -278,8 +278,10 @@ def write_site(store: GraphStore, out: Path) -> int:
         site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data)
         pages += 1
     pages += _write_index(site, gaps)
-    write_view(store, out / "graph.html", site=out)
-    pages += 1
+    write_view(store, out / "graph.html", site=out, asset_prefix=ASSETS)
+    for tier in TIERS:
+        write_view(store, out / f"graph-{tier}.html", site=out, tier=tier, asset_prefix=ASSETS)
+    pages += 1 + len(TIERS)
     (out / "gaps.html").write_text(gap_report_html(find_gaps(store)), encoding="utf-8")
     pages += 1
     return pages

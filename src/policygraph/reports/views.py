@@ -50,8 +50,10 @@ def write_view(
     depth: int = 1,
     region: str | None = None,
     tier: str | None = None,
+    asset_prefix: str | None = None,
 ) -> nx.MultiDiGraph:
-    """Write one self-contained view; node clicks lead to the browse pages under ``site``."""
+    """Write one view; node clicks lead to the browse pages under ``site``. vis-network is
+    inlined (a self-contained page) unless ``asset_prefix`` says where it is shipped."""
     graph, subtitle = select_view(store, focus=focus, depth=depth, region=region, tier=tier)
     prefix = os.path.relpath(site.resolve(), output.parent.resolve()).replace(os.sep, "/")
     link_prefix = "" if prefix == "." else prefix + "/"
@@ -62,6 +64,7 @@ def write_view(
         tier=tier,
         link_prefix=link_prefix,
         home=link_prefix + "index.html",
+        asset_prefix=asset_prefix,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
