@@ -2,7 +2,7 @@
 
 ``oxigraph:DIR`` (the default, ``oxigraph:.policygraph``) is built on first use and rebuilt when
 ``data/``, ``ontology/`` or policygraph itself changed; ``memory`` builds the graph afresh in
-rdflib's own store for every command.
+rdflib's own store for every command; ``sparql:URL`` reads any SPARQL 1.1 endpoint.
 """
 
 from __future__ import annotations
@@ -92,7 +92,9 @@ def open_store(spec: str, inputs: Inputs) -> GraphStore:
             raise _refuse(inputs, report)
         return MemoryStore(dataset)
     if kind == "sparql":
-        raise StoreError(f"{spec}: SPARQL endpoint stores are not available yet")
+        from policygraph.store.sparql import SparqlStore
+
+        return SparqlStore(location)
     from policygraph.store.oxigraph import OxigraphStore, stored_fingerprint
 
     directory = Path(location)
