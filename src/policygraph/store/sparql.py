@@ -50,8 +50,8 @@ class SparqlStore(GraphStore):
                 raise QueryError(f"{self.url} rejected the query ({exc.code}): {reason}") from None
             raise StoreError(f"{self.url} failed ({exc.code}): {reason}") from None
         except (urllib.error.URLError, OSError) as exc:
-            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-            raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from None
+            why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {why}") from None
         return Result.parse(io.BytesIO(payload), format="json")
 
     def quads(self) -> Iterator[Quad]:
