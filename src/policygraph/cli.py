@@ -17,7 +17,7 @@ import click
 
 from policygraph import __version__
 from policygraph.build import Inputs
-from policygraph.errors import PolicyGraphError, QueryError
+from policygraph.errors import PolicyGraphError, QueryError, StoreError
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.export import export
 from policygraph.gaps import STATUSES, find_gaps
@@ -344,6 +344,44 @@ def site(obj: Context, output: Path) -> None:
     with open_store(obj.store, obj.inputs) as store:
         pages = write_site(store, output)
     click.echo(f"wrote {pages} pages into {output}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Serve these browse pages [default: write them afresh into a temporary directory].",
+)
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@pass_context
+def serve(obj: Context, host: str, port: int, site_dir: Path | None, verbose: bool) -> None:
+    """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
+    import tempfile
+
+    from policygraph.serve import make_server
+
+    with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
+        if site_dir is None:
+            site_dir = Path(scratch)
+            write_site(store, site_dir)
+        try:
+            server = make_server(store, site_dir, host=host, port=port, verbose=verbose)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); try --port"
+            ) from None
+        click.echo(
+            f"serving http://{host}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops", err=True
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
 
 
 def main() -> None:
