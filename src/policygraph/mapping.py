@@ -9,14 +9,14 @@ References between files are checked here, with the row's position kept for the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from policygraph import cube
 from policygraph import namespaces as ns
 from policygraph.namespaces import (
     DCTERMS,
@@ -24,11 +24,8 @@ from policygraph.namespaces import (
     ORG,
     PG,
     PROV,
-    QB,
     RDF,
-    SDMX_ATTRIBUTE,
-    SDMX_DIMENSION,
-    SDMX_MEASURE,
+    RDFS,
     SKOS,
     XSD,
 )
@@ -128,9 +125,14 @@ class Mapper:
         cells.check_known(row, column, "body", slug, self.bodies)
         return ns.body(slug)
 
-    def each(self, rows: Iterable[Row], method: Callable[[Row], None]) -> None:
-        for row in rows:
-            method(row)
+    def classify(self, row: Row, g: Graph, node: URIRef) -> None:
+        """The tiers, risk domains and target groups of a document, programme or claim."""
+        for tier in self.concepts(row, "tiers", "tier"):
+            g.add((node, PG.tier, tier))
+        for domain in self.concepts(row, "domains", "domain"):
+            g.add((node, PG.domain, domain))
+        for group in self.concepts(row, "target_groups", "target-group"):
+            g.add((node, PG.targetGroup, group))
 
     # -- files ---------------------------------------------------------------------------------
     def map_sources(self, rows: list[Row]) -> None:
@@ -274,12 +276,7 @@ class Mapper:
         bg = self.graph_of(row, "bodies")
         for slug in cells.items(row.get("bodies")):
             bg.add((node, ELI.passed_by, self.body_ref(row, "bodies", slug)))
-        for tier in self.concepts(row, "tiers", "tier"):
-            g.add((node, PG.tier, tier))
-        for domain in self.concepts(row, "domains", "domain"):
-            g.add((node, PG.domain, domain))
-        for group in self.concepts(row, "target_groups", "target-group"):
-            g.add((node, PG.targetGroup, group))
+        self.classify(row, g, node)
         for form in self.concepts(row, "doc_types", "document-type"):
             g.add((node, ELI.type_document, form))
         g.add((node, PG.specificity, self.concept(row, "specificity", "specificity")))
@@ -324,12 +321,7 @@ class Mapper:
                 self.graph_of(row, "label_zh").add(
                     (node, SKOS.prefLabel, _lit(row.get("label_zh"), "zh-Hans"))
                 )
-            for tier in self.concepts(row, "tiers", "tier"):
-                g.add((node, PG.tier, tier))
-            for domain in self.concepts(row, "domains", "domain"):
-                g.add((node, PG.domain, domain))
-            for group in self.concepts(row, "target_groups", "target-group"):
-                g.add((node, PG.targetGroup, group))
+            self.classify(row, g, node)
             for code in cells.items(row.get("regions")):
                 g.add((node, PG.operatesIn, self.region_ref(row, "regions", code)))
             if row.get("start_year"):
@@ -355,13 +347,8 @@ class Mapper:
             g.add((node, PG.claimKind, self.concept(row, "kind", "claim-kind")))
             for about in self.claim_regions(row):
                 g.add((node, PG.aboutRegion, about))
-            for tier in self.concepts(row, "tiers", "tier"):
-                g.add((node, PG.tier, tier))
-            for domain in self.concepts(row, "domains", "domain"):
-                g.add((node, PG.domain, domain))
-            for group in self.concepts(row, "target_groups", "target-group"):
-                g.add((node, PG.targetGroup, group))
-            g.add((node, RDFS_COMMENT, _lit(row.get("comment"))))
+            self.classify(row, g, node)
+            g.add((node, RDFS.comment, _lit(row.get("comment"))))
             g.add((node, PG.quote, _lit(row.get("quote"))))
 
     def claim_regions(self, row: Row) -> list[URIRef]:
@@ -378,40 +365,10 @@ class Mapper:
         return out
 
     def map_datasets(self, rows: list[Row]) -> None:
-        for row in rows:
-            slug = cells.slug(row, "id")
-            self.datasets[slug] = row.get("source")
-            node = ns.dataset(slug)
-            g = self.provenance(row, node)
-            g.add((node, RDF.type, QB.DataSet))
-            g.add((node, QB.structure, ns.DSD))
-            g.add((node, DCTERMS.title, _lit(row.get("title"))))
-            g.add((node, PROV.wasDerivedFrom, ns.source(row.get("source"))))
+        cube.map_datasets(self, rows)
 
     def map_observations(self, rows: list[Row]) -> None:
-        for row in rows:
-            data = row.get("dataset")
-            cells.check_known(row, "dataset", "dataset", data, self.datasets)
-            if not row.get("source"):
-                row.cells["source"] = self.datasets[data]
-            code = row.get("region")
-            region = self.region_ref(row, "region")
-            indicator = self.concept(row, "indicator", "indicator")
-            period = cells.year(row, "period")
-            node = ns.observation(data, code, row.get("indicator"), period)
-            self.observations.add(f"{data}/{code}/{row.get('indicator')}/{period}")
-            g = self.provenance(row, node)
-            g.add((node, RDF.type, QB.Observation))
-            g.add((node, QB.dataSet, ns.dataset(data)))
-            g.add((node, SDMX_DIMENSION.refArea, region))
-            g.add((node, SDMX_DIMENSION.refPeriod, ns.year(period)))
-            g.add((node, PG.year, Literal(period, datatype=XSD.gYear)))
-            g.add((node, PG.indicator, indicator))
-            value = cells.decimal(row, "value")
-            g.add((node, SDMX_MEASURE.obsValue, Literal(value, datatype=XSD.decimal)))
-            g.add((node, SDMX_ATTRIBUTE.unitMeasure, self.concept(row, "unit", "unit")))
-            mult = cells.integer(row, "unit_mult") if row.get("unit_mult") else 0
-            g.add((node, SDMX_ATTRIBUTE.unitMult, Literal(mult, datatype=XSD.integer)))
+        cube.map_observations(self, rows)
 
     def subject(self, row: Row, column: str) -> URIRef:
         """Resolve a ``kind:id`` reference."""
@@ -459,8 +416,6 @@ class Mapper:
                 g.add((node, PG.conflictingValue, Literal(row.get("conflicting_value"))))
 
 
-RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
-
 _IRI: dict[str, Callable[[str], URIRef]] = {
     "programme": ns.programme,
     "claim": lambda ident: ns.claim(*_split_claim(ident)),
@@ -479,7 +434,3 @@ def _split_claim(ident: str) -> tuple[str, int]:
 def _split_obs(ident: str) -> tuple[str, str, str, str]:
     data, code, indicator, period = ident.split("/")
     return data, code, indicator, period
-
-
-def data_files(data_dir: Path, names: Iterable[str]) -> list[Path]:
-    return [data_dir / name for name in names if (data_dir / name).exists()]

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
+from policygraph.reports.templates import environment
 
 __all__ = ["FORMATS", "render", "to_json_data"]
 
@@ -200,12 +199,7 @@ def to_json(report: GapReport) -> str:
 
 
 def to_html(report: GapReport) -> str:
-    env = Environment(
-        loader=PackageLoader("policygraph", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-    template = env.get_template("gaps.html.j2")
+    template = environment().get_template("gaps.html.j2")
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     return template.render(
         report=report,

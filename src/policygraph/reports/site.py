@@ -14,7 +14,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from rdflib import Literal, URIRef
 
 from policygraph.gaps import TIERS, find_gaps
@@ -23,6 +22,7 @@ from policygraph.queries import library, run_query
 from policygraph.reports import viz
 from policygraph.reports.gapreport import to_html as gap_report_html
 from policygraph.reports.network import KINDS, neighbourhood, page_path, project
+from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
 
@@ -89,15 +89,6 @@ SELECT ?c ?label WHERE {
 """
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("policygraph", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-    return env
-
-
 class _Site:
     def __init__(self, store: GraphStore, out: Path) -> None:
         self.store = store
@@ -107,7 +98,7 @@ class _Site:
         self.facts: dict[str, list[tuple[str, Any]]] = {}
         for s, p, o in store.select(_FACTS):
             self.facts.setdefault(str(s), []).append((shorten(p), o))
-        self.env = _environment()
+        self.env = environment()
 
     # -- values ------------------------------------------------------------------------------
     def value(self, term: Any, root: str) -> dict[str, str]:

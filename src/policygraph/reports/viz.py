@@ -14,10 +14,10 @@ from importlib import resources
 from typing import Any
 
 import networkx as nx
-from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
 from policygraph.gaps import STATUSES, TIERS
+from policygraph.reports.templates import environment
 
 __all__ = ["CLASS_COLOURS", "network_data", "render_view", "vis_assets"]
 
@@ -111,14 +111,6 @@ def _short(label: str, width: int = 28) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("policygraph", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-
-
 def render_view(
     graph: nx.MultiDiGraph,
     *,
@@ -132,7 +124,7 @@ def render_view(
     """One HTML page drawing ``graph``; vis-network inlined, or loaded from ``asset_prefix``."""
     data = network_data(graph, link_prefix=link_prefix)
     assets = vis_assets() if asset_prefix is None else {}
-    template = _environment().get_template("view.html.j2")
+    template = environment().get_template("view.html.j2")
     return template.render(
         title=title,
         subtitle=subtitle,

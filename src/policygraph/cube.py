@@ -1,0 +1,66 @@
+"""Statistical tables → RDF Data Cube: one ``qb:DataSet`` per table, one ``qb:Observation`` per
+number, all sharing the structure ``id/dsd/regional-indicators`` (ontology/cube.ttl)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import Literal
+
+from policygraph import namespaces as ns
+from policygraph.namespaces import (
+    DCTERMS,
+    PG,
+    PROV,
+    QB,
+    RDF,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SDMX_MEASURE,
+    XSD,
+)
+from policygraph.sources import cells
+from policygraph.sources.csvtable import Row
+
+if TYPE_CHECKING:
+    from policygraph.mapping import Mapper
+
+__all__ = ["map_datasets", "map_observations"]
+
+
+def map_datasets(mapper: Mapper, rows: list[Row]) -> None:
+    for row in rows:
+        slug = cells.slug(row, "id")
+        mapper.datasets[slug] = row.get("source")
+        node = ns.dataset(slug)
+        g = mapper.provenance(row, node)
+        g.add((node, RDF.type, QB.DataSet))
+        g.add((node, QB.structure, ns.DSD))
+        g.add((node, DCTERMS.title, Literal(row.get("title"), lang="en")))
+        g.add((node, PROV.wasDerivedFrom, ns.source(row.get("source"))))
+
+
+def map_observations(mapper: Mapper, rows: list[Row]) -> None:
+    for row in rows:
+        data = row.get("dataset")
+        cells.check_known(row, "dataset", "dataset", data, mapper.datasets)
+        if not row.get("source"):
+            row.cells["source"] = mapper.datasets[data]
+        code = row.get("region")
+        region = mapper.region_ref(row, "region")
+        indicator = mapper.concept(row, "indicator", "indicator")
+        period = cells.year(row, "period")
+        node = ns.observation(data, code, row.get("indicator"), period)
+        mapper.observations.add(f"{data}/{code}/{row.get('indicator')}/{period}")
+        g = mapper.provenance(row, node)
+        g.add((node, RDF.type, QB.Observation))
+        g.add((node, QB.dataSet, ns.dataset(data)))
+        g.add((node, SDMX_DIMENSION.refArea, region))
+        g.add((node, SDMX_DIMENSION.refPeriod, ns.year(period)))
+        g.add((node, PG.year, Literal(period, datatype=XSD.gYear)))
+        g.add((node, PG.indicator, indicator))
+        value = cells.decimal(row, "value")
+        g.add((node, SDMX_MEASURE.obsValue, Literal(value, datatype=XSD.decimal)))
+        g.add((node, SDMX_ATTRIBUTE.unitMeasure, mapper.concept(row, "unit", "unit")))
+        mult = cells.integer(row, "unit_mult") if row.get("unit_mult") else 0
+        g.add((node, SDMX_ATTRIBUTE.unitMult, Literal(mult, datatype=XSD.integer)))
