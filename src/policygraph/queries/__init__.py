@@ -7,9 +7,9 @@ A file starts with comment lines::
     # params: level (level, default county), tier (tier, optional), autonomous (boolean, optional)
 
 Parameters are validated (a region code must exist, a tier must be a tier) and bound by a
-generated ``VALUES`` block inserted at the top of the outermost ``WHERE { … }``, or on the line
-``#values`` where a query puts its parameters inside a sub-select; values are never pasted into
-the text. Lines between ``#if NAME`` and ``#end`` are kept only when the parameter is
+generated ``VALUES`` block inserted at the top of the outermost ``WHERE { … }``, or on every
+line ``#values`` where a query uses its parameters inside sub-selects; values are never pasted
+into the text. Lines between ``#if NAME`` and ``#end`` are kept only when the parameter is
 given (``#if !NAME``: only when it is not); since those markers are comments, every file is also a
 plain SPARQL query that runs as it stands on any endpoint.
 """
@@ -233,9 +233,8 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
     block = "\n  VALUES ({}) {{ ({}) }}\n".format(
         " ".join(f"?{n}" for n in ordered), " ".join(terms[n].n3() for n in ordered)
     )
-    marker = _VALUES.search(text)
-    if marker is not None:
-        return text[: marker.start()] + block + text[marker.end() :]
+    if _VALUES.search(text):
+        return _VALUES.sub(lambda _: block, text)
     match = _WHERE.search(text)
     if match is None:
         raise QueryError(f"{query.name}: cannot bind parameters: the query has no `WHERE {{`")
