@@ -159,8 +159,10 @@ def bcp47_case(tag: str) -> str:
 
 def normal(term: object) -> Node | None:
     """A result term in the same form whichever store produced it."""
-    if isinstance(term, Literal) and term.language:
-        return Literal(str(term), lang=bcp47_case(term.language))
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            tag = bcp47_case(term.language)
+            return term if tag == term.language else Literal(str(term), lang=tag)
+        if term.datatype == XSD.string:
+            return Literal(str(term))
     return term if isinstance(term, Node) else None
