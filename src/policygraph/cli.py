@@ -80,6 +80,13 @@ def cli(ctx: click.Context, store: str, data: Path | None) -> None:
     ctx.obj = Context(store=store, inputs=Inputs.resolve(data))
 
 
+#: Options shared by several commands, defined once.
+tier_option = click.option("--tier", help="One security tier: assistance, insurance or commercial.")
+within_option = click.option(
+    "--within", metavar="CODE", help="Only this region, the regions under it, and what links them."
+)
+
+
 def pass_context(func: F) -> F:
     return click.pass_obj(func)  # type: ignore[return-value]
 
@@ -259,9 +266,9 @@ def query(
     default="county",
     show_default=True,
 )
-@click.option("--tier", help="One tier: assistance, insurance or commercial.")
+@tier_option
 @click.option("--domain", help="One risk domain, e.g. pension or medical.")
-@click.option("--within", "within", metavar="CODE", help="Only regions under this region.")
+@within_option
 @click.option("--autonomous", is_flag=True, help="Only ethnic autonomous units.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only cells with this status.")
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
@@ -293,10 +300,8 @@ def gaps(
 @cli.command(name="viz")
 @click.option("--focus", metavar="CODE|IRI", help="Centre the view on a region code or node IRI.")
 @click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
-@click.option(
-    "--within", "region", metavar="CODE", help="Only a region, what is under it, and links."
-)
-@click.option("--tier", help="Only what covers this tier; regions coloured by gap status.")
+@within_option
+@tier_option
 @click.option(
     "-o",
     "--output",
@@ -317,7 +322,7 @@ def viz_command(
     obj: Context,
     focus: str | None,
     depth: int,
-    region: str | None,
+    within: str | None,
     tier: str | None,
     output: Path,
     site_dir: Path,
@@ -325,7 +330,7 @@ def viz_command(
     """Write an interactive graph view (one self-contained HTML page)."""
     with open_store(obj.store, obj.inputs) as store:
         graph = write_view(
-            store, output, site=site_dir, focus=focus, depth=depth, region=region, tier=tier
+            store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
         )
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
