@@ -100,13 +100,17 @@ def _violation_lines(violations: list[Violation]) -> list[str]:
     return lines
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _render_report(report: ValidationReport) -> None:
     if report.violations:
-        click.echo(f"{len(report.violations)} violations:")
+        click.echo(_count(len(report.violations), "violation") + ":")
         for line in _violation_lines(report.violations):
             click.echo(line)
     if report.warnings:
-        click.echo(f"{len(report.warnings)} warnings:")
+        click.echo(_count(len(report.warnings), "warning") + ":")
         for line in _violation_lines(report.warnings):
             click.echo(line)
     click.echo("conforms" if report.conforms else "does not conform")
