@@ -95,3 +95,22 @@ def test_every_command_is_documented_in_the_readme() -> None:
 def test_public_api_is_declared() -> None:
     for name in policygraph.__all__:
         assert hasattr(policygraph, name)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "nt", "-o"],
+        ["viz", "-o"],
+        ["site", "-o"],
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_one_line(
+    invoke: Invoke, tmp_path: Path, args: list[str]
+) -> None:
+    """Regression: an unwritable -o used to end in a FileNotFoundError traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = invoke(*args, str(blocker / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -100,6 +101,18 @@ def _violation_lines(violations: list[Violation]) -> list[str]:
     return lines
 
 
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An output path the user chose that cannot be written is their error, not a bug."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise PolicyGraphError(
+            f"{where}: cannot write ({exc.strerror}); choose another -o/--output"
+        ) from None
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -170,7 +183,8 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        with _writing(output):
+            output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
 
 
@@ -332,7 +346,7 @@ def viz_command(
     site_dir: Path,
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs) as store, _writing(output):
         graph = write_view(
             store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
         )
@@ -350,7 +364,7 @@ def viz_command(
 @pass_context
 def site(obj: Context, output: Path) -> None:
     """Write the static browse pages (and their .json twins)."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs) as store, _writing(output):
         pages = write_site(store, output)
     click.echo(f"wrote {pages} pages into {output}")
 
