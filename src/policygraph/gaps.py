@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from rdflib.term import Node
 
-from policygraph.namespaces import BASE
 from policygraph.queries import run_query
 from policygraph.store.base import GraphStore
 
@@ -199,7 +198,3 @@ def find_gaps(
     if status:
         filters["status"] = status
     return GapReport(gaps, filters)
-
-
-def short_iri(iri: str) -> str:
-    return iri.removeprefix(BASE)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from policygraph.queries import bind, load
 from policygraph.reports import viz
 from policygraph.reports.network import check_size, neighbourhood, project, within
 from policygraph.store.base import GraphStore
@@ -25,8 +24,6 @@ def select_view(
     tier: str | None = None,
 ) -> tuple[nx.MultiDiGraph, str]:
     """The graph to draw and a subtitle saying what it is."""
-    if tier:
-        bind(store, load("gaps/no-dedicated-policy"), {"tier": tier})  # checks the tier exists
     graph = project(store, tier=tier)
     parts = []
     if region:
