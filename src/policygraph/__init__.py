@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from policygraph.build import Inputs, build_dataset
+from policygraph.build import build_dataset
 from policygraph.errors import (
     OntologyError,
     PolicyGraphError,
@@ -12,8 +12,11 @@ from policygraph.errors import (
     SourceError,
     StoreError,
 )
+from policygraph.gaps import GapReport, find_gaps
+from policygraph.pipeline import Inputs, build_store, open_store
 
 __all__ = [
+    "GapReport",
     "Inputs",
     "OntologyError",
     "PolicyGraphError",
@@ -22,4 +25,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "build_dataset",
+    "build_store",
+    "find_gaps",
+    "open_store",
 ]
