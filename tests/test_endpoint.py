@@ -17,7 +17,7 @@ import pytest
 from policygraph import Inputs
 from policygraph.gaps import find_gaps
 from policygraph.queries import library, run_query
-from policygraph.store import build_store, open_store
+from policygraph.pipeline import build_store, open_store
 
 from .conftest import Invoke
 from .test_queries import EXAMPLES, _rows

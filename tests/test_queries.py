@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from policygraph import Inputs
 from policygraph.queries import NamedQuery, QueryResult, bind, library, run_query
-from policygraph.store import build_store, open_store
+from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke

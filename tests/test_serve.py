@@ -16,7 +16,7 @@ from policygraph import Inputs
 from policygraph.gaps import find_gaps
 from policygraph.reports.site import write_site
 from policygraph.serve import make_server
-from policygraph.store import build_store, open_store
+from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 from policygraph.store.sparql import SparqlStore
 

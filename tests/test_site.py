@@ -16,7 +16,7 @@ from policygraph.errors import QueryError
 from policygraph.reports import network
 from policygraph.reports.network import project
 from policygraph.reports.site import write_site
-from policygraph.store import build_store, open_store
+from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import click
 
 from policygraph import __version__
-from policygraph.build import Inputs
 from policygraph.errors import PolicyGraphError, QueryError, StoreError
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.export import export
@@ -34,7 +33,7 @@ from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
 from policygraph.reports.views import write_view
 from policygraph.stats import graph_stats
-from policygraph.store import DEFAULT_STORE, build_store, open_store
+from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
 from policygraph.validation import ValidationReport, Violation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -151,11 +150,11 @@ def build(obj: Context) -> None:
 @pass_context
 def validate(obj: Context) -> None:
     """SHACL report; exit 0 conforms, 1 violations, 2 could not run."""
-    from policygraph.build import build_dataset, load_shapes
-    from policygraph.validation import validate as run_validation
+    from policygraph.pipeline import build as run_build
+    from policygraph.pipeline import cache_dir
 
     try:
-        report = run_validation(build_dataset(obj.inputs), load_shapes(obj.inputs.ontology))
+        report = run_build(obj.inputs, cache=cache_dir(obj.store), derive_cells=False)[1]
     except PolicyGraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

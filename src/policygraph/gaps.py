@@ -1,8 +1,9 @@
 """The gap report: region × tier coverage, with evidence, fall-backs and the sources' claims.
 
-Every number in the report comes from a named query (``gaps/coverage-matrix``, ``gaps/provision``
-and ``gaps/claims``), so each line can be reproduced in plain SPARQL on any endpoint; this module
-only joins their rows into :class:`Gap` values.
+The cells are derived at build time (:mod:`policygraph.derive`, graph ``graph/derived``); every
+number in the report comes from a named query over them (``gaps/coverage-matrix``,
+``gaps/provision``) or over the claims (``gaps/claims``), so each line can be reproduced in plain
+SPARQL on any endpoint. This module only joins their rows into :class:`Gap` values.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ __all__ = ["STATUSES", "TIERS", "ClaimCheck", "Document", "Gap", "GapReport", "f
 
 STATUSES = ("own", "general-only", "inherited", "none")
 TIERS = ("assistance", "insurance", "commercial")
-LEVELS = ("county", "prefectural", "provincial", "national")
 
 
 def _slug(node: Node | None) -> str:
@@ -78,6 +78,8 @@ class Gap:
     evidence: tuple[Document, ...] = ()
     fallback: tuple[Document, ...] = ()
     claims: tuple[ClaimCheck, ...] = ()
+    #: Inherited documents of farther ancestors that the fall-back does not list.
+    fallback_rest: int = 0
 
 
 @dataclass(frozen=True)
@@ -132,21 +134,8 @@ def _claims(store: GraphStore, tier: str | None) -> dict[tuple[str, str], list[C
 
 
 def _fallback(documents: list[Document]) -> tuple[Document, ...]:
-    """Dedicated documents of the nearest ancestor level that has any, and those it follows."""
-    inherited = [
-        d
-        for d in documents
-        if d.relation in ("ancestor", "relevant-for") and d.specificity == "dedicated"
-    ]
-    if not inherited:
-        return ()
-    nearest = min(LEVELS.index(d.holder_level) for d in inherited if d.holder_level in LEVELS)
-    keep = [
-        d
-        for d in inherited
-        if d.relation == "relevant-for" or LEVELS.index(d.holder_level) == nearest
-    ]
-    return tuple(sorted(set(keep)))
+    """The documents of the nearest ancestor that provides, and those the region follows."""
+    return tuple(sorted({d for d in documents if d.relation != "own"}))
 
 
 def find_gaps(
@@ -191,6 +180,7 @@ def find_gaps(
                 evidence=tuple(sorted(d for d in docs if d.relation == "own")),
                 fallback=_fallback(docs),
                 claims=tuple(sorted(set(claims.get(key, [])))),
+                fallback_rest=int(_text(row["fallbackRest"]) or 0),
             )
         )
     gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))

@@ -63,7 +63,7 @@ def _lit(text: str, lang: str = "en") -> Literal:
 
 
 class Mapper:
-    """Maps the rows of every file, in :data:`FILE_ORDER`, into one rdflib Dataset."""
+    """Maps the rows of every table, in reading order, into one rdflib Dataset."""
 
     def __init__(self, dataset: Dataset, vocab: Vocabulary) -> None:
         self.ds = dataset
@@ -77,6 +77,24 @@ class Mapper:
         self.claims: set[str] = set()
         self.datasets: dict[str, str] = {}  # slug → source slug
         self.observations: set[str] = set()
+        self._by_table: dict[str, Callable[[list[Row]], None]] = {
+            "sources": self.map_sources,
+            "regions": self.map_regions,
+            "region-groups": self.map_region_groups,
+            "bodies": self.map_bodies,
+            "documents": self.map_documents,
+            "document-links": self.map_document_links,
+            "programmes": self.map_programmes,
+            "claims": self.map_claims,
+            "datasets": self.map_datasets,
+            "observations": self.map_observations,
+            "aliases": self.map_aliases,
+            "notes": self.map_notes,
+        }
+
+    def map_table(self, table: str, rows: list[Row]) -> None:
+        """Map the rows of one table (a name of :data:`policygraph.sources.tables.TABLES`)."""
+        self._by_table[table](rows)
 
     # -- helpers -------------------------------------------------------------------------------
     def graph_of(self, row: Row, column: str = "source") -> Graph:

@@ -9,6 +9,8 @@ from rdflib.term import Node
 __all__ = [
     "BASE",
     "DCTERMS",
+    "DERIVED_GRAPH",
+    "DERIVED_SOURCE",
     "ELI",
     "ONTOLOGY_GRAPH",
     "ORG",
@@ -27,6 +29,7 @@ __all__ = [
     "XSD",
     "YEAR",
     "body",
+    "cell",
     "claim",
     "concept",
     "dataset",
@@ -121,6 +124,17 @@ def dataset(slug: str) -> URIRef:
 
 def observation(dataset_slug: str, region_code: str, indicator: str, period: str) -> URIRef:
     return URIRef(f"{BASE}id/obs/{dataset_slug}/{region_code}/{indicator}/{period}")
+
+
+def cell(code: str, tier: str, domain: str | None = None) -> URIRef:
+    """A derived gap cell: ``id/cell/{code}/{tier}``, or ``…/{tier}/{domain}``."""
+    tail = f"/{domain}" if domain else ""
+    return URIRef(f"{BASE}id/cell/{code}/{tier}{tail}")
+
+
+#: The named graph of the gap cells derived at build time, and its source node.
+DERIVED_GRAPH = URIRef(BASE + "graph/derived")
+DERIVED_SOURCE = URIRef(BASE + "id/source/derived")
 
 
 def year(value: str) -> URIRef:

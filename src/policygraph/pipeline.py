@@ -1,8 +1,226 @@
-"""Orchestration above build and store (being moved here): inputs, store spec, rebuild policy."""
+"""Orchestration: the inputs, the store spec, the fingerprint and the rebuild policy.
+
+Data flows one way: sources → mapping → build (+ validation, + derivation) → store → queries →
+gaps → reports. This module sits above build and store and decides when each runs; nothing below
+imports it. ``--store`` is ``oxigraph:DIR`` (the default, built on first use and rebuilt when the
+inputs or policygraph changed), ``memory`` (built afresh for each command) or ``sparql:URL``.
+"""
 
 from __future__ import annotations
 
-from policygraph.build import Inputs
-from policygraph.store import build_store, open_store
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Inputs", "build_store", "open_store"]
+from rdflib import Dataset, URIRef
+
+from policygraph import __version__, resources
+from policygraph import namespaces as ns
+from policygraph.build import Built, build_dataset, load_ontology, load_shapes, ontology_files
+from policygraph.derive import derive
+from policygraph.errors import SourceError, StoreError
+from policygraph.sources import discover
+from policygraph.sources.rdffile import RDF_FORMATS
+from policygraph.store.base import GraphStore
+from policygraph.validation import DirectoryCache, Unit, ValidationReport, validate
+
+__all__ = [
+    "DEFAULT_STORE",
+    "BuildSummary",
+    "Inputs",
+    "build",
+    "build_store",
+    "cache_dir",
+    "fingerprint",
+    "make_store",
+    "open_store",
+]
+
+DEFAULT_STORE = "oxigraph:.policygraph"
+VALIDATION_CACHE = "validation"
+
+#: The modules whose code decides what a build writes; a change to any of them rebuilds stores.
+BUILD_CODE = (
+    "build.py",
+    "mapping.py",
+    "cube.py",
+    "derive.py",
+    "namespaces.py",
+    "validation.py",
+    "sources/__init__.py",
+    "sources/cells.py",
+    "sources/csvtable.py",
+    "sources/rdffile.py",
+    "sources/tables.py",
+    "store/oxigraph.py",
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The two directories a build reads."""
+
+    data: Path
+    ontology: Path
+
+    @classmethod
+    def resolve(cls, data: Path | None = None, ontology: Path | None = None) -> Inputs:
+        # Paths stay as the user gave them, so that messages name them the same way.
+        return cls(data or resources.data_dir(), ontology or resources.ontology_dir())
+
+    def data_files(self) -> list[Path]:
+        return discover(self.data)
+
+    def files(self) -> list[Path]:
+        return [*ontology_files(self.ontology), *self.data_files()]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise SourceError(path, f"cannot read ({exc.strerror})", fix="check the file") from None
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for module in BUILD_CODE:
+        digest.update((package / module).read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """A hash of every input file and of the code that maps them; a store is current iff equal."""
+    digest = hashlib.sha256(_code_digest().encode())
+    for path in inputs.files():
+        digest.update(path.name.encode())
+        digest.update(_file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def _units(inputs: Inputs, built: Built) -> list[Unit]:
+    """Validation units: each RDF file's graphs alone, the graphs the CSV tables make together
+    (a table's rows go to the graphs of their sources), and the ontology.
+
+    A unit's key is the hash of the files it comes from, so an edit re-validates only the units
+    of the edited file (and those whose view of it changed, see :mod:`policygraph.validation`).
+    """
+    code = _code_digest()
+    tables = [
+        f"{p.name}:{_file_digest(p)}" for p in inputs.data_files() if p.suffix not in RDF_FORMATS
+    ]
+    ontology = [_file_digest(p) for p in ontology_files(inputs.ontology)]
+    units = [Unit((ns.ONTOLOGY_GRAPH,), _key(code, "ontology", *ontology))]
+    names = sorted(URIRef(g.identifier) for g in built.dataset.graphs() if len(g))
+    table_graphs = tuple(g for g in names if g not in built.rdf_graphs and g != ns.ONTOLOGY_GRAPH)
+    if table_graphs:
+        units.append(Unit(table_graphs, _key(code, "tables", *tables)))
+    for name, paths in sorted(built.rdf_graphs.items()):
+        files = [f"{p.name}:{_file_digest(p)}" for p in paths]
+        units.append(Unit((name,), _key(code, str(name), *files)))
+    return units
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What ``build`` did: counts, time, the validation report, whether it wrote the store."""
+
+    quads: int
+    graphs: dict[str, int]
+    seconds: float
+    report: ValidationReport
+    written: bool
+    derived: int = 0
+
+
+def cache_dir(spec: str) -> Path | None:
+    kind, _, location = spec.partition(":")
+    return Path(location) / VALIDATION_CACHE if kind == "oxigraph" and location else None
+
+
+def build(
+    inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = True
+) -> tuple[Dataset, ValidationReport, int]:
+    """Read, validate and (when the data conforms) derive: the dataset a store is replaced with."""
+    ontology = load_ontology(inputs.ontology)
+    shapes = load_shapes(inputs.ontology)
+    built = build_dataset(inputs.data_files(), ontology)
+    report = validate(
+        built.dataset,
+        shapes,
+        units=_units(inputs, built),
+        cache=DirectoryCache(cache) if cache is not None else None,
+    )
+    derived = 0
+    if report.conforms and derive_cells:
+        derived = derive(built.dataset, version=__version__, fingerprint=fingerprint(inputs))
+    return built.dataset, report, derived
+
+
+def make_store(spec: str) -> GraphStore:
+    """The store named by ``--store SPEC`` (not yet opened or built)."""
+    kind, _, location = spec.partition(":")
+    if kind == "memory" and not location:
+        from policygraph.store.memory import MemoryStore
+
+        return MemoryStore()
+    if kind == "oxigraph" and location:
+        from policygraph.store.oxigraph import OxigraphStore
+
+        return OxigraphStore(Path(location))
+    if kind == "sparql" and location:
+        from policygraph.store.sparql import SparqlStore
+
+        return SparqlStore(location)
+    raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
+
+
+def _count(dataset: Dataset) -> dict[str, int]:
+    graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    return dict(sorted(graphs.items()))
+
+
+def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -> BuildSummary:
+    """Build from ``inputs`` and, if the data conforms, replace the store's content with it."""
+    target = store or make_store(spec)
+    if spec.startswith("sparql:"):
+        raise StoreError(f"{spec}: SPARQL endpoints are read-only here; build into oxigraph:DIR")
+    started = time.perf_counter()
+    dataset, report, derived = build(inputs, cache=cache_dir(spec))
+    if report.conforms:
+        target.replace(dataset, fingerprint(inputs))
+    graphs = _count(dataset)
+    return BuildSummary(
+        quads=sum(graphs.values()),
+        graphs=graphs,
+        seconds=time.perf_counter() - started,
+        report=report,
+        written=report.conforms and not spec.startswith("memory"),
+        derived=derived,
+    )
+
+
+def _refuse(inputs: Inputs, report: ValidationReport) -> SourceError:
+    return SourceError(
+        inputs.data,
+        f"the data does not conform to the shapes ({len(report.violations)} violations)",
+        fix="run `policygraph validate` to list them",
+    )
+
+
+def open_store(spec: str, inputs: Inputs) -> GraphStore:
+    """Open the store named by ``spec``, building or rebuilding it first when it is not current."""
+    store = make_store(spec)
+    if spec.startswith("sparql:"):
+        return store
+    if store.fingerprint() != fingerprint(inputs):
+        summary = build_store(spec, inputs, store=store)
+        if not summary.report.conforms:
+            raise _refuse(inputs, summary.report)
+    return store

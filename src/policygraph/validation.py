@@ -1,16 +1,43 @@
-"""SHACL validation with pySHACL. Results are values: a report, never an exception on violations."""
+"""SHACL validation with pySHACL. Results are values: a report, never an exception on violations.
+
+The graph is validated in units (a group of named graphs, usually one source or one RDF file),
+and each unit's report is cached under a key that covers the shapes and ontology, the unit's own
+content (given by the caller), and the facts of other graphs the unit's nodes can see: their
+types, levels, parents and schemes, and every triple of another graph about one of the unit's
+own subjects. A one-file edit re-validates the units whose key changed and reuses the rest.
+
+A unit is validated as its own triples plus the ontology plus the triples of other graphs whose
+subject is a node of the unit (one hop). The shapes read at most one hop outside a unit (a
+document's jurisdiction's type, a region's parent's level); the cube's structure is in the
+ontology. Results are kept for the unit's own subjects only, so none is reported twice.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.namespace import SH, SKOS
 from rdflib.term import Node
 
-from policygraph.namespaces import PREFIXES
+from policygraph.namespaces import ONTOLOGY_GRAPH, PG, PREFIXES
 
-__all__ = ["ValidationReport", "Violation", "validate"]
+__all__ = [
+    "DirectoryCache",
+    "Unit",
+    "ValidationCache",
+    "ValidationReport",
+    "Violation",
+    "validate",
+]
+
+#: Predicates whose values another graph's shapes may read about a node (sh:class, levels).
+INTERFACE = (RDF.type, PG.level, SKOS.broader, SKOS.inScheme)
 
 
 @dataclass(frozen=True, order=True)
@@ -29,19 +56,58 @@ class ValidationReport:
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
+    #: Units validated afresh / taken from the cache (for the build summary).
+    validated: int = 0
+    reused: int = 0
 
 
-def _union(dataset: Dataset | Graph) -> Graph:
-    """pySHACL validates each named graph apart; our shapes need the union (cross-source links)."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    if isinstance(dataset, Dataset):
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            graph.add((s, p, o))
-    else:
-        graph += dataset
-    return graph
+@dataclass(frozen=True)
+class Unit:
+    """Named graphs validated together; ``key`` stands for their content (e.g. file hashes)."""
+
+    graphs: tuple[URIRef, ...]
+    key: str
+
+
+class ValidationCache(Protocol):
+    def get(self, key: str) -> list[Violation] | None: ...
+
+    def put(self, key: str, results: list[Violation]) -> None: ...
+
+
+class DirectoryCache:
+    """One small JSON file per unit key."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get(self, key: str) -> list[Violation] | None:
+        try:
+            rows = json.loads((self.directory / f"{key}.json").read_text(encoding="utf-8"))
+            return [Violation(**row) for row in rows]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, results: list[Violation]) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            scratch = self.directory / f"{key}.json.tmp"
+            scratch.write_text(json.dumps([asdict(v) for v in results]), encoding="utf-8")
+            scratch.replace(self.directory / f"{key}.json")
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _graph_digest(graph: Graph) -> str:
+    return _digest(sorted(" ".join(t.n3() for t in triple) for triple in graph))
 
 
 def _short(graph: Graph, node: Node | None) -> str:
@@ -55,12 +121,10 @@ def _short(graph: Graph, node: Node | None) -> str:
     return str(node)
 
 
-def validate(dataset: Dataset | Graph, shapes: Graph) -> ValidationReport:
-    """Validate the union of ``dataset`` against ``shapes`` (which already hold the ontology)."""
+def _run(data: Graph, shapes: Graph, keep: set[Node] | None) -> list[Violation]:
     import pyshacl  # imported here: it costs 0.1 s at start-up, and only build/validate need it
 
-    data = _union(dataset)
-    conforms, results, _text = pyshacl.validate(
+    _conforms, results, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -69,21 +133,127 @@ def validate(dataset: Dataset | Graph, shapes: Graph) -> ValidationReport:
         allow_infos=True,
     )
     assert isinstance(results, Graph)
-    found: dict[str, list[Violation]] = {"Violation": [], "Warning": []}
+    found: list[Violation] = []
     # Top-level results only: sh:detail nests results that would otherwise be listed twice.
     for result in results.objects(None, SH.result):
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        focus = results.value(result, SH.focusNode)
+        if keep is not None and focus not in keep:
+            continue
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        violation = Violation(
-            focus=_short(data, results.value(result, SH.focusNode)),
-            path=_short(data, results.value(result, SH.resultPath)),
-            message="; ".join(messages) or "constraint not met",
-            severity=severity,
-            value=_short(data, results.value(result, SH.value)),
+        found.append(
+            Violation(
+                focus=_short(data, focus),
+                path=_short(data, results.value(result, SH.resultPath)),
+                message="; ".join(messages) or "constraint not met",
+                severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                value=_short(data, results.value(result, SH.value)),
+            )
         )
-        found.setdefault(severity, []).append(violation)
+    return found
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+class _Units:
+    """The dataset cut into units, with what each unit can see of the others."""
+
+    def __init__(self, dataset: Dataset, units: Sequence[Unit]) -> None:
+        self.dataset = dataset
+        self.units = units
+        self.home = {g: unit for unit in units for g in unit.graphs}
+
+    def triples(self, unit: Unit) -> Iterable[tuple[Node, Node, Node]]:
+        for name in unit.graphs:
+            yield from self.dataset.graph(name)
+
+    def others(self, unit: Unit) -> list[Graph]:
+        return [
+            self.dataset.graph(g.identifier)
+            for g in self.dataset.graphs()
+            if g.identifier not in unit.graphs and g.identifier != ONTOLOGY_GRAPH
+        ]
+
+    def key(self, unit: Unit, shapes_key: str) -> str:
+        """Shapes, own content, and the parts of other graphs this unit's results depend on."""
+        parts = [shapes_key, unit.key]
+        own = [self.dataset.graph(g) for g in unit.graphs]
+        for other in self.others(unit):
+            owner = self.home.get(URIRef(other.identifier))
+            if owner is not None and len(other) > 10_000:
+                parts.append(f"{other.identifier} {owner.key}")  # large: its content key stands in
+                continue
+            seen = sorted(
+                " ".join(t.n3() for t in (s, p, o))
+                for s, p, o in other
+                if p in INTERFACE or any((s, None, None) in g for g in own)
+            )
+            parts += [str(other.identifier), *seen]
+        return _digest(parts)
+
+    def data(self, unit: Unit) -> tuple[Graph, set[Node]]:
+        data = _new_graph()
+        nodes: set[Node] = set()
+        subjects: set[Node] = set()
+        for s, p, o in self.triples(unit):
+            data.add((s, p, o))
+            subjects.add(s)
+            nodes.add(s)
+            nodes.add(o)
+        data += self.dataset.graph(ONTOLOGY_GRAPH)
+        for other in self.others(unit):
+            for s, p, o in other:
+                if s in nodes:
+                    data.add((s, p, o))
+        return data, subjects
+
+
+def validate(
+    dataset: Dataset,
+    shapes: Graph,
+    *,
+    units: Sequence[Unit] | None = None,
+    cache: ValidationCache | None = None,
+) -> ValidationReport:
+    """Validate ``dataset`` (its ontology graph holds the ontology) against ``shapes``.
+
+    Without ``units`` the union of every graph is validated at once, as one unit, uncached.
+    """
+    if units is None:
+        data = _new_graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            data.add((s, p, o))
+        return _report(_run(data, shapes, None), validated=1, reused=0)
+    shapes_key = _digest([_graph_digest(shapes), _graph_digest(dataset.graph(ONTOLOGY_GRAPH))])
+    cut = _Units(dataset, units)
+    results: list[Violation] = []
+    validated = reused = 0
+    for unit in units:
+        key = cut.key(unit, shapes_key)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            data, subjects = cut.data(unit)
+            found = _run(data, shapes, subjects)
+            validated += 1
+            if cache is not None:
+                cache.put(key, found)
+        else:
+            reused += 1
+        results += found
+    return _report(results, validated=validated, reused=reused)
+
+
+def _report(results: list[Violation], *, validated: int, reused: int) -> ValidationReport:
+    violations = sorted({v for v in results if v.severity == "Violation"})
+    warnings = sorted({v for v in results if v.severity == "Warning"})
     return ValidationReport(
-        conforms=bool(conforms),
-        violations=sorted(set(found["Violation"])),
-        warnings=sorted(set(found["Warning"])),
+        conforms=not violations,
+        violations=violations,
+        warnings=warnings,
+        validated=validated,
+        reused=reused,
     )

@@ -1,0 +1,99 @@
+"""Readers of a data directory: a registry that says which reader takes which file.
+
+Each reader turns one file into records (CSV rows that remember their position, or the graphs of
+an RDF file) and raises :class:`~policygraph.errors.SourceError` at the first bad cell. Adding a
+kind of input (a spreadsheet, say) is adding a reader here; nothing downstream looks at suffixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from policygraph.errors import SourceError
+from policygraph.sources.csvtable import Row, Table, read_table
+from policygraph.sources.rdffile import RDF_FORMATS, RdfGraph, read_rdf
+from policygraph.sources.tables import TABLES
+
+__all__ = ["READERS", "RdfFile", "Reader", "Records", "TableFile", "discover", "read"]
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """The rows of one CSV table."""
+
+    path: Path
+    table: Table
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class RdfFile:
+    """The graphs of one RDF file; each becomes a named graph of the build."""
+
+    path: Path
+    graphs: list[RdfGraph]
+
+
+Records = TableFile | RdfFile
+
+
+class Reader(Protocol):
+    def accepts(self, path: Path) -> bool: ...
+
+    def rank(self, path: Path) -> tuple[int, str]:
+        """Reading order: files a reader's records refer to come first."""
+        ...
+
+    def read(self, path: Path) -> Records: ...
+
+
+class CsvTableReader:
+    """The known CSV tables, by file name, in the order of :data:`TABLES`."""
+
+    def accepts(self, path: Path) -> bool:
+        return path.name in TABLES
+
+    def rank(self, path: Path) -> tuple[int, str]:
+        return list(TABLES).index(path.name), path.name
+
+    def read(self, path: Path) -> Records:
+        table = TABLES[path.name]
+        return TableFile(path, table, read_table(path, table))
+
+
+class RdfFileReader:
+    """Turtle, TriG and N-Triples files, after every table, by name."""
+
+    def accepts(self, path: Path) -> bool:
+        return path.suffix in RDF_FORMATS
+
+    def rank(self, path: Path) -> tuple[int, str]:
+        return len(TABLES), path.name
+
+    def read(self, path: Path) -> Records:
+        return RdfFile(path, read_rdf(path))
+
+
+READERS: tuple[Reader, ...] = (CsvTableReader(), RdfFileReader())
+
+
+def _reader(path: Path) -> Reader | None:
+    return next((r for r in READERS if r.accepts(path)), None)
+
+
+def discover(directory: Path) -> list[Path]:
+    """The files of ``directory`` that some reader takes, in reading order."""
+    if not directory.is_dir():
+        raise SourceError(directory, "data directory not found", fix="pass --data DIR")
+    found = [(reader, path) for path in directory.iterdir() if (reader := _reader(path))]
+    return [path for reader, path in sorted(found, key=lambda pair: pair[0].rank(pair[1]))]
+
+
+def read(path: Path) -> Records:
+    """Read one file with the reader that takes it."""
+    reader = _reader(path)
+    if reader is None:
+        raise SourceError(path, "no reader takes this file", fix="use a known CSV name or .ttl")
+    return reader.read(path)

@@ -1,10 +1,16 @@
-"""The one small interface every store implements (memory, Oxigraph on disk, SPARQL endpoint)."""
+"""The one small interface every store implements (memory, Oxigraph on disk, SPARQL endpoint).
+
+A store is read (SPARQL over the union of its named graphs, or every quad) and written whole:
+``replace(dataset, fingerprint)`` swaps in a new dataset together with the fingerprint of the
+inputs it was built from. When to rebuild is not a store's business (:mod:`policygraph.pipeline`).
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
+from rdflib import Dataset
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -14,7 +20,7 @@ Quad = tuple[Node, Node, Node, Node]
 
 
 class GraphStore(ABC):
-    """A read-only view of the built graph: SPARQL over the union of all named graphs."""
+    """The built graph: SPARQL over the union of all named graphs, replaced as a whole."""
 
     #: The ``--store`` value that opened this store, for messages.
     spec: str = ""
@@ -33,6 +39,14 @@ class GraphStore(ABC):
     @abstractmethod
     def quads(self) -> Iterator[Quad]:
         """Every (subject, predicate, object, graph) of the store."""
+
+    @abstractmethod
+    def fingerprint(self) -> str | None:
+        """The fingerprint given to the last ``replace``, or None for an empty or foreign store."""
+
+    @abstractmethod
+    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+        """Replace everything with the named graphs of ``dataset``; all or nothing."""
 
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release files or connections."""

@@ -7,20 +7,33 @@ from collections.abc import Iterator
 from rdflib import Dataset
 from rdflib.query import Result
 
+from policygraph.errors import StoreError
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["MemoryStore"]
 
 
 class MemoryStore(GraphStore):
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset | None = None, fingerprint: str | None = None) -> None:
         self._dataset = dataset
+        self._fingerprint = fingerprint
         self.spec = "memory"
 
+    def _data(self) -> Dataset:
+        if self._dataset is None:
+            raise StoreError("the memory store is empty; build it first")
+        return self._dataset
+
     def query(self, sparql: str) -> Result:
-        return self._dataset.query(sparql)
+        return self._data().query(sparql)
 
     def quads(self) -> Iterator[Quad]:
-        for s, p, o, g in self._dataset.quads((None, None, None, None)):
+        for s, p, o, g in self._data().quads((None, None, None, None)):
             if g is not None:
                 yield s, p, o, g
+
+    def fingerprint(self) -> str | None:
+        return self._fingerprint
+
+    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+        self._dataset, self._fingerprint = dataset, fingerprint

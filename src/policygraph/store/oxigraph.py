@@ -55,8 +55,17 @@ def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
         raise StoreError(f"{directory}: cannot create the store ({exc.strerror})") from None
     try:
         store = ox.Store(str(staging / "db"))
+        # The same few thousand IRIs recur on every quad: convert each term once.
+        cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            found = cache.get(node)
+            if found is None:
+                found = cache[node] = _ox(node)
+            return found
+
         quads = [
-            ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g))  # type: ignore[arg-type]
+            ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
             for s, p, o, g in dataset.quads((None, None, None, None))
             if isinstance(g, URIRef)
         ]
@@ -109,18 +118,41 @@ def _rdflib(term: object) -> Node:
 
 
 class OxigraphStore(GraphStore):
-    """A built store opened read-only, so that several processes can query it at once."""
+    """A store directory, opened read-only on first use so that several processes can query it
+    at once; ``replace`` writes a new store beside the current one and swaps it in."""
 
     def __init__(self, directory: Path) -> None:
-        db = directory / CURRENT / "db"
-        if not db.is_dir():
-            raise StoreError(f"{directory}: no store here; run `policygraph build` first")
-        try:
-            self._inner = ox.Store.read_only(str(db))
-        except OSError as exc:
-            raise StoreError(f"{db}: cannot open the store ({exc})") from None
-        self._dataset = Dataset(store=OxrdflibStore(store=self._inner), default_union=True)
+        self.directory = directory
         self.spec = f"oxigraph:{directory}"
+        self._opened: tuple[ox.Store, Dataset] | None = None
+
+    def _open(self) -> tuple[ox.Store, Dataset]:
+        if self._opened is None:
+            db = self.directory / CURRENT / "db"
+            if not db.is_dir():
+                raise StoreError(f"{self.directory}: no store here; run `policygraph build` first")
+            try:
+                inner = ox.Store.read_only(str(db))
+            except OSError as exc:
+                raise StoreError(f"{db}: cannot open the store ({exc})") from None
+            dataset = Dataset(store=OxrdflibStore(store=inner), default_union=True)
+            self._opened = (inner, dataset)
+        return self._opened
+
+    @property
+    def _inner(self) -> ox.Store:
+        return self._open()[0]
+
+    @property
+    def _dataset(self) -> Dataset:
+        return self._open()[1]
+
+    def fingerprint(self) -> str | None:
+        return stored_fingerprint(self.directory)
+
+    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+        self.close()
+        write_store(self.directory, dataset, fingerprint)
 
     def query(self, sparql: str) -> Result:
         """SELECT and ASK straight from pyoxigraph, with a term cache; the rest through oxrdflib.
@@ -170,5 +202,4 @@ class OxigraphStore(GraphStore):
             )
 
     def close(self) -> None:
-        self._dataset = Dataset()
-        del self._inner
+        self._opened = None

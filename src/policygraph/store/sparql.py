@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
+from rdflib import Dataset
 from rdflib.query import Result
 
 from policygraph.errors import QueryError, StoreError
@@ -58,3 +59,12 @@ class SparqlStore(GraphStore):
         for s, p, o, g in self.select(_QUADS):
             if s is not None and p is not None and o is not None and g is not None:
                 yield s, p, o, g
+
+    def fingerprint(self) -> str | None:
+        return None  # a foreign store: policygraph never rebuilds it
+
+    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+        raise StoreError(
+            f"{self.url}: a SPARQL endpoint is read-only here; build into oxigraph:DIR and load "
+            "its export (policygraph export --format trig) into the endpoint"
+        )

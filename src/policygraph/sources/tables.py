@@ -1,10 +1,11 @@
-"""The columns of each bundled CSV file (see data/README.md, which documents them for users)."""
+"""The columns of each CSV table (data/README.md documents them for users), in reading order:
+each file only refers to files before it."""
 
 from __future__ import annotations
 
 from policygraph.sources.csvtable import Table
 
-__all__ = ["FILE_ORDER", "TABLES"]
+__all__ = ["TABLES"]
 
 _PROVENANCE = ("source", "locator")
 
@@ -99,19 +100,3 @@ TABLES: dict[str, Table] = {
         optional=("conflicting_value",),
     ),
 }
-
-#: Files are mapped in this order, so that each file only refers to files before it.
-FILE_ORDER = (
-    "sources.csv",
-    "regions.csv",
-    "region-groups.csv",
-    "bodies.csv",
-    "documents.csv",
-    "document-links.csv",
-    "programmes.csv",
-    "claims.csv",
-    "datasets.csv",
-    "observations.csv",
-    "aliases.csv",
-    "notes.csv",
-)

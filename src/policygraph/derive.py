@@ -1,0 +1,281 @@
+"""Gap cells, derived once per build from a compact index of the region tree and the documents.
+
+For every region, every tier, and every tier × risk domain, one cell (DESIGN §3):
+
+- ``own``: a dedicated document whose jurisdiction is the region covers the tier;
+- ``general-only``: only the region's own general plans or work reports do;
+- ``inherited``: nothing of its own, but a dedicated document of an ancestor, or one the region
+  is named as following (``eli:relevant_for``), does;
+- ``none``: nothing at any level.
+
+A document covers a domain cell when one of its domains is the cell's or ``general``. Each cell
+lists its own documents (``pg:evidence``), counts what the status rests on, and names its
+fall-back: the nearest ancestor level that provides (``pg:fallbackRegion``; its own dedicated
+documents are the fall-back documents) and any document the region follows (``pg:fallback``),
+with ``pg:fallbackRest`` counting the inherited documents not listed. A region is ``pg:surveyed``
+when a source of stated facts names it (its documents, one it follows, a claim, a statistic, a
+programme): no data is not the same as no policy.
+
+The cells go into their own named graph, ``graph/derived``, whose source node says which
+policygraph version derived them from which inputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph import namespaces as ns
+from policygraph.namespaces import (
+    DCTERMS,
+    ELI,
+    PG,
+    PROV,
+    RDF,
+    SDMX_DIMENSION,
+    SKOS,
+    XSD,
+)
+
+__all__ = ["LEVELS", "STATUSES", "Index", "derive"]
+
+STATUSES = ("own", "general-only", "inherited", "none")
+#: Levels from the bottom up: the nearest fall-back is the one with the lowest index.
+LEVELS = ("county", "prefectural", "provincial", "national")
+_DEDICATED = ns.concept("specificity", "dedicated")
+_GENERAL_DOMAIN = "general"
+_STATED = ns.concept("confidence", "stated")
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class Doc:
+    iri: URIRef
+    holder: URIRef
+    dedicated: bool
+    tiers: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    follows: set[URIRef] = field(default_factory=set)  # regions it is relevant for
+
+
+def _slug(node: Node) -> str:
+    return str(node).rsplit("/", 1)[-1]
+
+
+class Index:
+    """What the cells need, read once from the dataset: regions, parents, levels, documents."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.tiers = sorted(_slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier")))
+        self.domains = sorted(
+            _slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
+        )
+        self.regions: dict[URIRef, str] = {}  # region → code
+        for region, code in dataset.subject_objects(SKOS.notation):
+            if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
+                self.regions[region] = str(code)
+        self.level = {
+            r: _slug(level) for r, level in dataset.subject_objects(PG.level) if r in self.regions
+        }
+        self.parent = {
+            r: p
+            for r, p in dataset.subject_objects(SKOS.broader)
+            if r in self.regions and isinstance(p, URIRef)
+        }
+        self.docs = self._documents(dataset)
+        self.by_holder: dict[URIRef, list[Doc]] = defaultdict(list)
+        self.by_follower: dict[URIRef, list[Doc]] = defaultdict(list)
+        for doc in self.docs:
+            self.by_holder[doc.holder].append(doc)
+            for region in doc.follows:
+                if region != doc.holder:
+                    self.by_follower[region].append(doc)
+        self.surveyed = self._surveyed(dataset)
+
+    def _documents(self, dataset: Dataset) -> list[Doc]:
+        docs: dict[Node, Doc] = {}
+        for doc, holder in dataset.subject_objects(ELI.jurisdiction):
+            if isinstance(doc, URIRef) and isinstance(holder, URIRef):
+                dedicated = (doc, PG.specificity, _DEDICATED) in dataset
+                docs[doc] = Doc(doc, holder, dedicated)
+        for predicate, attribute in ((PG.tier, "tiers"), (PG.domain, "domains")):
+            for subject, value in dataset.subject_objects(predicate):
+                if subject in docs:
+                    getattr(docs[subject], attribute).add(_slug(value))
+        for subject, region in dataset.subject_objects(ELI.relevant_for):
+            if subject in docs and isinstance(region, URIRef):
+                docs[subject].follows.add(region)
+        return sorted(docs.values(), key=lambda d: str(d.iri))
+
+    def _surveyed(self, dataset: Dataset) -> set[URIRef]:
+        stated = {s for s in dataset.subjects(PG.confidence, _STATED)}
+        found: set[URIRef] = set()
+        for predicate in (
+            ELI.jurisdiction,
+            ELI.relevant_for,
+            PG.aboutRegion,
+            SDMX_DIMENSION.refArea,
+            PG.operatesIn,
+        ):
+            for evidence, region in dataset.subject_objects(predicate):
+                if region in self.regions and any(
+                    source in stated for source in dataset.objects(evidence, DCTERMS.source)
+                ):
+                    found.add(region)  # type: ignore[arg-type]
+        return found
+
+    def ancestors(self, region: URIRef) -> Iterator[URIRef]:
+        seen = {region}
+        current = self.parent.get(region)
+        while current is not None and current not in seen:
+            seen.add(current)
+            yield current
+            current = self.parent.get(current)
+
+
+@dataclass(frozen=True)
+class Cell:
+    region: URIRef
+    tier: str
+    domain: str | None
+    status: str
+    evidence: tuple[URIRef, ...]
+    own: int
+    general: int
+    inherited: int
+    fallback_region: URIRef | None
+    followed: tuple[URIRef, ...]
+    rest: int
+
+
+def _covers(doc: Doc, tier: str, domain: str | None) -> bool:
+    if tier not in doc.tiers:
+        return False
+    return domain is None or domain in doc.domains or _GENERAL_DOMAIN in doc.domains
+
+
+def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
+    """One cell, by the definitions of DESIGN §3 (see the module docstring)."""
+    own = [d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain)]
+    dedicated = sum(d.dedicated for d in own)
+    inherited: set[URIRef] = set()
+    nearest: tuple[int, URIRef] | None = None  # (level rank, ancestor) of the nearest provider
+    for ancestor in index.ancestors(region):
+        found = [
+            d.iri
+            for d in index.by_holder.get(ancestor, ())
+            if d.dedicated and _covers(d, tier, domain)
+        ]
+        if found and nearest is None:
+            nearest = (_rank(index, ancestor), ancestor)
+        inherited.update(found)
+    followed = sorted(
+        {
+            d.iri
+            for d in index.by_follower.get(region, ())
+            if d.dedicated and _covers(d, tier, domain)
+        }
+    )
+    inherited.update(followed)
+    followed_rank = min(
+        (_rank(index, d.holder) for d in index.by_follower.get(region, ()) if d.iri in followed),
+        default=len(LEVELS),
+    )
+    fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
+    listed = set(followed)
+    if fallback_region is not None:
+        listed.update(
+            d.iri
+            for d in index.by_holder[fallback_region]
+            if d.dedicated and _covers(d, tier, domain)
+        )
+    status = "own" if dedicated else "general-only" if own else "inherited" if inherited else "none"
+    return Cell(
+        region=region,
+        tier=tier,
+        domain=domain,
+        status=status,
+        evidence=tuple(sorted(d.iri for d in own)),
+        own=dedicated,
+        general=len(own) - dedicated,
+        inherited=len(inherited),
+        fallback_region=fallback_region,
+        followed=tuple(followed),
+        rest=len(inherited - listed),
+    )
+
+
+def _rank(index: Index, region: URIRef) -> int:
+    level = index.level.get(region, "")
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def cells(index: Index) -> Iterator[Cell]:
+    for region in sorted(index.regions, key=str):
+        for tier in index.tiers:
+            yield cell(index, region, tier, None)
+            for domain in index.domains:
+                yield cell(index, region, tier, domain)
+
+
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD.integer)
+
+
+def _triples(found: Cell) -> Iterator[Triple]:
+    code_iri = ns.cell(found.region.rsplit("/", 1)[-1], found.tier, found.domain)
+    yield code_iri, RDF.type, PG.DomainGapCell if found.domain else PG.GapCell
+    yield code_iri, PG.region, found.region
+    yield code_iri, PG.tier, ns.concept("tier", found.tier)
+    if found.domain:
+        yield code_iri, PG.domain, ns.concept("domain", found.domain)
+    yield code_iri, PG.gapStatus, ns.concept("gap-status", found.status)
+    for name, count in (
+        (PG.ownCount, found.own),
+        (PG.generalCount, found.general),
+        (PG.inheritedCount, found.inherited),
+    ):
+        if count:
+            yield code_iri, name, _integer(count)
+    for document in found.evidence:
+        yield code_iri, PG.evidence, document
+    if found.fallback_region is not None:
+        yield code_iri, PG.fallbackRegion, found.fallback_region
+    for document in found.followed:
+        yield code_iri, PG.fallback, document
+    if found.rest:
+        yield code_iri, PG.fallbackRest, _integer(found.rest)
+
+
+def _provenance(version: str, fingerprint: str, sources: list[URIRef]) -> Iterator[Triple]:
+    node = ns.DERIVED_SOURCE
+    yield node, RDF.type, PG.Source
+    yield node, RDF.type, PROV.Entity
+    yield node, DCTERMS.title, Literal("Gap cells derived by policygraph", lang="en")
+    yield node, DCTERMS.creator, Literal(f"policygraph {version}")
+    yield node, DCTERMS.identifier, Literal(f"inputs sha256:{fingerprint}")
+    yield node, PG.confidence, ns.concept("confidence", "inferred")
+    for source in sources:
+        yield node, PROV.wasDerivedFrom, source
+    yield ns.DERIVED_GRAPH, PROV.wasDerivedFrom, node
+
+
+def derive(dataset: Dataset, *, version: str, fingerprint: str) -> int:
+    """Add the named graph ``graph/derived`` to ``dataset``; returns its number of triples."""
+    index = Index(dataset)
+    target = dataset.graph(ns.DERIVED_GRAPH)
+    sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
+    triples: list[Triple] = list(_provenance(version, fingerprint, sources))
+    for region in sorted(index.regions, key=str):
+        triples.append((region, PG.surveyed, Literal(region in index.surveyed)))
+        # The closure of skos:broader, so that "within X" is one lookup on any endpoint.
+        triples.extend((region, SKOS.broaderTransitive, a) for a in index.ancestors(region))
+    for found in cells(index):
+        triples.extend(_triples(found))
+    target.addN((s, p, o, target) for s, p, o in triples)
+    return len(triples)
