@@ -75,4 +75,6 @@ def test_a_failed_build_keeps_the_previous_store(
     Case.load(CASES[0]).apply(data_copy)
     assert invoke("build", data=data_copy).exit_code == 1
     assert stored_fingerprint(tmp_path / "store") == before
-    assert not [p for p in (tmp_path / "store").iterdir() if p.name != "current"]
+    # Only the store and the validation cache remain: no half-written build directory.
+    leftovers = [p.name for p in (tmp_path / "store").iterdir()]
+    assert sorted(leftovers) == ["current", "validation"]

@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from policygraph import Inputs
+from policygraph.pipeline import build_store, open_store
 from policygraph.reports.network import project
 from policygraph.reports.site import write_site
-from policygraph.pipeline import build_store, open_store
 
 from .conftest import BUNDLED
 from .test_site import _add_xss_document

@@ -9,8 +9,8 @@ from rdflib import Dataset
 
 from policygraph import Inputs, build_dataset
 from policygraph.export import export
-from policygraph.stats import graph_stats
 from policygraph.pipeline import build_store, open_store
+from policygraph.stats import graph_stats
 from policygraph.store.memory import MemoryStore
 
 from .conftest import Invoke, append_row

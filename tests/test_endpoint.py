@@ -16,8 +16,8 @@ import pytest
 
 from policygraph import Inputs
 from policygraph.gaps import find_gaps
-from policygraph.queries import library, run_query
 from policygraph.pipeline import build_store, open_store
+from policygraph.queries import library, run_query
 
 from .conftest import Invoke
 from .test_queries import EXAMPLES, _rows

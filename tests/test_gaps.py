@@ -11,9 +11,9 @@ import pytest
 
 from policygraph import Inputs
 from policygraph.gaps import GapReport, find_gaps
+from policygraph.pipeline import build_store, open_store
 from policygraph.queries import run_query
 from policygraph.reports.gapreport import render
-from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke

@@ -13,8 +13,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from policygraph import Inputs
-from policygraph.queries import NamedQuery, QueryResult, bind, library, run_query
 from policygraph.pipeline import build_store, open_store
+from policygraph.queries import NamedQuery, QueryResult, bind, library, run_query
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke

@@ -14,9 +14,9 @@ import pytest
 
 from policygraph import Inputs
 from policygraph.gaps import find_gaps
+from policygraph.pipeline import build_store, open_store
 from policygraph.reports.site import write_site
 from policygraph.serve import make_server
-from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 from policygraph.store.sparql import SparqlStore
 

@@ -13,10 +13,10 @@ import pytest
 
 from policygraph import Inputs
 from policygraph.errors import QueryError
+from policygraph.pipeline import build_store, open_store
 from policygraph.reports import network
 from policygraph.reports.network import project
 from policygraph.reports.site import write_site
-from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke

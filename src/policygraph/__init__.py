@@ -4,7 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from policygraph.build import build_dataset
 from policygraph.errors import (
     OntologyError,
     PolicyGraphError,
@@ -13,7 +12,7 @@ from policygraph.errors import (
     StoreError,
 )
 from policygraph.gaps import GapReport, find_gaps
-from policygraph.pipeline import Inputs, build_store, open_store
+from policygraph.pipeline import Inputs, build_dataset, build_store, open_store
 
 __all__ = [
     "GapReport",

@@ -22,6 +22,7 @@ from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.export import export
 from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
+from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
 from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.queries import parse_named, run_query
@@ -33,7 +34,6 @@ from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
 from policygraph.reports.views import write_view
 from policygraph.stats import graph_stats
-from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
 from policygraph.validation import ValidationReport, Violation
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -17,7 +17,8 @@ from rdflib import Dataset, URIRef
 
 from policygraph import __version__, resources
 from policygraph import namespaces as ns
-from policygraph.build import Built, build_dataset, load_ontology, load_shapes, ontology_files
+from policygraph.build import Built, load_ontology, load_shapes, ontology_files
+from policygraph.build import build_dataset as map_files
 from policygraph.derive import derive
 from policygraph.errors import SourceError, StoreError
 from policygraph.sources import discover
@@ -30,6 +31,7 @@ __all__ = [
     "BuildSummary",
     "Inputs",
     "build",
+    "build_dataset",
     "build_store",
     "cache_dir",
     "fingerprint",
@@ -150,7 +152,7 @@ def build(
     """Read, validate and (when the data conforms) derive: the dataset a store is replaced with."""
     ontology = load_ontology(inputs.ontology)
     shapes = load_shapes(inputs.ontology)
-    built = build_dataset(inputs.data_files(), ontology)
+    built = map_files(inputs.data_files(), ontology)
     report = validate(
         built.dataset,
         shapes,
@@ -161,6 +163,11 @@ def build(
     if report.conforms and derive_cells:
         derived = derive(built.dataset, version=__version__, fingerprint=fingerprint(inputs))
     return built.dataset, report, derived
+
+
+def build_dataset(inputs: Inputs) -> Dataset:
+    """The data and ontology as a Dataset, neither validated nor derived (for inspection)."""
+    return map_files(inputs.data_files(), load_ontology(inputs.ontology)).dataset
 
 
 def make_store(spec: str) -> GraphStore:

@@ -1,15 +1,17 @@
 """SHACL validation with pySHACL. Results are values: a report, never an exception on violations.
 
-The graph is validated in units (a group of named graphs, usually one source or one RDF file),
-and each unit's report is cached under a key that covers the shapes and ontology, the unit's own
-content (given by the caller), and the facts of other graphs the unit's nodes can see: their
-types, levels, parents and schemes, and every triple of another graph about one of the unit's
-own subjects. A one-file edit re-validates the units whose key changed and reuses the rest.
+The graph is validated in units (a group of named graphs: the graphs the CSV tables make, one RDF
+file, the ontology), and each unit's result is cached under a key that covers the shapes and the
+ontology, the unit's own content (given by the caller as file hashes), and what the unit can see
+of the other graphs: their types, levels, parents and schemes, and every triple of theirs about
+one of the unit's subjects or pointing at one. A one-file edit re-validates the units whose key
+changed and reuses the rest.
 
-A unit is validated as its own triples plus the ontology plus the triples of other graphs whose
-subject is a node of the unit (one hop). The shapes read at most one hop outside a unit (a
-document's jurisdiction's type, a region's parent's level); the cube's structure is in the
-ontology. Results are kept for the unit's own subjects only, so none is reported twice.
+A unit is validated as its own triples plus the ontology plus the triples of other graphs that
+touch a node of the unit, as subject or object (one hop). The shapes read at most one hop outside
+a unit (a document's jurisdiction's type, a region's parent's level, the observations of a data
+set); the cube's structure is in the ontology. Results are kept for the unit's own subjects only,
+so none is reported twice.
 """
 
 from __future__ import annotations
@@ -190,7 +192,7 @@ class _Units:
             seen = sorted(
                 " ".join(t.n3() for t in (s, p, o))
                 for s, p, o in other
-                if p in INTERFACE or any((s, None, None) in g for g in own)
+                if p in INTERFACE or any((s, None, None) in g or (o, None, None) in g for g in own)
             )
             parts += [str(other.identifier), *seen]
         return _digest(parts)
@@ -206,9 +208,12 @@ class _Units:
             nodes.add(o)
         data += self.dataset.graph(ONTOLOGY_GRAPH)
         for other in self.others(unit):
-            for s, p, o in other:
-                if s in nodes:
-                    data.add((s, p, o))
+            if len(other) > 4 * len(nodes):  # a large graph: look the unit's nodes up in it
+                for node in nodes:
+                    data += other.triples((node, None, None))
+                    data += other.triples((None, None, node))
+            else:
+                data += ((s, p, o) for s, p, o in other if s in nodes or o in nodes)
         return data, subjects
 
 

@@ -96,6 +96,8 @@ def to_text(report: GapReport) -> str:
                 detail = f"falls back on {holder.holder_label} ({holder.holder}): " + _docs(
                     gap.fallback
                 )
+                if gap.fallback_rest:
+                    detail += f" (and {gap.fallback_rest} from higher levels)"
                 if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
                     detail += f" [parent {gap.parent_label} ({gap.parent}): {NO_PARENT_DOCUMENT}]"
             else:
@@ -179,6 +181,7 @@ def to_json_data(report: GapReport) -> dict[str, Any]:
                         "status": g.status,
                         "evidence": [asdict(d) for d in g.evidence],
                         "fallback": [asdict(d) for d in g.fallback],
+                        "fallback_rest": g.fallback_rest,
                         "claims": [asdict(c) for c in g.claims],
                     }
                     for g in cells
