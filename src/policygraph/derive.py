@@ -252,8 +252,14 @@ def _triples(found: Cell) -> Iterator[Triple]:
         yield code_iri, PG.fallbackRest, _integer(found.rest)
 
 
-def _provenance(version: str, fingerprint: str, sources: list[URIRef]) -> Iterator[Triple]:
+def _provenance(
+    version: str, fingerprint: str, sources: list[URIRef], dataset: Dataset
+) -> Iterator[Triple]:
     node = ns.DERIVED_SOURCE
+    # The date of the newest input, not of the build: the same inputs give the same graph.
+    dates = [d for s in sources for d in dataset.objects(s, DCTERMS.date)]
+    if dates:
+        yield node, DCTERMS.date, max(dates, key=str)
     yield node, RDF.type, PG.Source
     yield node, RDF.type, PROV.Entity
     yield node, DCTERMS.title, Literal("Gap cells derived by policygraph", lang="en")
@@ -270,7 +276,7 @@ def derive(dataset: Dataset, *, version: str, fingerprint: str) -> int:
     index = Index(dataset)
     target = dataset.graph(ns.DERIVED_GRAPH)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
-    triples: list[Triple] = list(_provenance(version, fingerprint, sources))
+    triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
     for region in sorted(index.regions, key=str):
         triples.append((region, PG.surveyed, Literal(region in index.surveyed)))
         # The closure of skos:broader, so that "within X" is one lookup on any endpoint.
