@@ -181,7 +181,6 @@ def to_json_data(report: GapReport) -> dict[str, Any]:
                         "status": g.status,
                         "evidence": [asdict(d) for d in g.evidence],
                         "fallback": [asdict(d) for d in g.fallback],
-                        "fallback_rest": g.fallback_rest,
                         "claims": [asdict(c) for c in g.claims],
                     }
                     for g in cells
