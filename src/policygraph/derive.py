@@ -10,9 +10,9 @@ For every region, every tier, and every tier × risk domain, one cell (DESIGN §
 
 A document covers a domain cell when one of its domains is the cell's or ``general``. Each cell
 lists its own documents (``pg:evidence``), counts what the status rests on, and names its
-fall-back: the nearest ancestor level that provides (``pg:fallbackRegion``; its own dedicated
-documents are the fall-back documents) and any document the region follows (``pg:fallback``),
-with ``pg:fallbackRest`` counting the inherited documents not listed. A region is ``pg:surveyed``
+fall-back: the nearest ancestor that provides (``pg:fallbackRegion``) and the fall-back documents
+(``pg:fallback``: that ancestor's dedicated documents for the cell, and any the region is named as
+following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region is ``pg:surveyed``
 when a source of stated facts names it (its documents, one it follows, a claim, a statistic, a
 programme): no data is not the same as no policy.
 
@@ -149,7 +149,7 @@ class Cell:
     general: int
     inherited: int
     fallback_region: URIRef | None
-    followed: tuple[URIRef, ...]
+    fallback: tuple[URIRef, ...]
     rest: int
 
 
@@ -205,7 +205,7 @@ def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
         general=len(own) - dedicated,
         inherited=len(inherited),
         fallback_region=fallback_region,
-        followed=tuple(followed),
+        fallback=tuple(sorted(listed)),
         rest=len(inherited - listed),
     )
 
@@ -246,7 +246,7 @@ def _triples(found: Cell) -> Iterator[Triple]:
         yield code_iri, PG.evidence, document
     if found.fallback_region is not None:
         yield code_iri, PG.fallbackRegion, found.fallback_region
-    for document in found.followed:
+    for document in found.fallback:
         yield code_iri, PG.fallback, document
     if found.rest:
         yield code_iri, PG.fallbackRest, _integer(found.rest)

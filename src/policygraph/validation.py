@@ -130,6 +130,7 @@ def _run(data: Graph, shapes: Graph, keep: set[Node] | None) -> list[Violation]:
         data,
         shacl_graph=shapes,
         inference="none",
+        inplace=True,  # the data graph is our own scratch copy: pySHACL need not clone it again
         advanced=True,
         allow_warnings=True,
         allow_infos=True,
