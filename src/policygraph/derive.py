@@ -12,9 +12,9 @@ A document covers a domain cell when one of its domains is the cell's or ``gener
 lists its own documents (``pg:evidence``), counts what the status rests on, and names its
 fall-back: the nearest ancestor that provides (``pg:fallbackRegion``) and the fall-back documents
 (``pg:fallback``: that ancestor's dedicated documents for the cell, and any the region is named as
-following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region is ``pg:surveyed``
-when a source of stated facts names it (its documents, one it follows, a claim, a statistic, a
-programme): no data is not the same as no policy.
+following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region is
+``pg:surveyed`` when a source of stated facts names it (its documents, one it follows, a claim, a
+statistic, a programme): no data is not the same as no policy.
 
 The cells go into their own named graph, ``graph/derived``, whose source node says which
 policygraph version derived them from which inputs.
