@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from policygraph.pipeline import build_store, open_store
 from policygraph.stats import graph_stats
 from policygraph.store.memory import MemoryStore
 
-from .conftest import Invoke, append_row
+from .conftest import BUNDLED, Invoke, append_row
 
 PREFIX = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
@@ -149,3 +150,28 @@ def test_oxigraph_store_is_rebuilt_when_data_changes(invoke: Invoke, data_copy: 
     second = invoke("stats", "--format", "json", data=data_copy)
     assert second.exit_code == 0, second.output
     assert "graph/extra" in second.output and "graph/extra" not in first.output
+
+
+def test_a_rebuild_reuses_the_validation_of_unchanged_units(tmp_path: Path) -> None:
+    """Regression: the cache key followed set order, so a new process (another hash seed)
+    re-validated everything. Two processes with different seeds must agree on every key."""
+    import os
+    import subprocess
+    import sys
+
+    def build(seed: str, data: Path | None = None) -> str:
+        args = [sys.executable, "-m", "policygraph", "--store", f"oxigraph:{tmp_path / 's'}"]
+        args += ["--data", str(data)] if data else []
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([*args, "build"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    build("1")
+    assert "(2 of 2 units unchanged)" in build("2")
+    edited = tmp_path / "data"
+    shutil.copytree(BUNDLED, edited)
+    with (edited / "notes.csv").open("a", encoding="utf-8") as handle:
+        handle.write("region:620923,a note added by a test,,s0,test\n")
+    # The edit touches the tables only: the ontology's validation is reused.
+    assert "(1 of 2 units unchanged)" in build("3", edited)

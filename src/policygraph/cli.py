@@ -143,7 +143,10 @@ def build(obj: Context) -> None:
         sys.exit(1)
     warnings = f", {len(summary.report.warnings)} warnings" if summary.report.warnings else ""
     where = f"wrote {obj.store}" if summary.written else f"built {obj.store}"
-    click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}")
+    units = summary.report.validated + summary.report.reused
+    reused = f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
+    click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
+    click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
 
 
 @cli.command()

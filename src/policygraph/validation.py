@@ -175,10 +175,11 @@ class _Units:
             yield from self.dataset.graph(name)
 
     def others(self, unit: Unit) -> list[Graph]:
+        names = sorted(URIRef(g.identifier) for g in self.dataset.graphs())  # a stable key
         return [
-            self.dataset.graph(g.identifier)
-            for g in self.dataset.graphs()
-            if g.identifier not in unit.graphs and g.identifier != ONTOLOGY_GRAPH
+            self.dataset.graph(name)
+            for name in names
+            if name not in unit.graphs and name != ONTOLOGY_GRAPH
         ]
 
     def key(self, unit: Unit, shapes_key: str) -> str:
