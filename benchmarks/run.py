@@ -1,0 +1,447 @@
+"""Benchmark policygraph at national scale and print one Markdown table.
+
+    python benchmarks/run.py [--scales S,M,L] [--seed 7] [--work DIR] [--timeout 600]
+                             [--skip-rdflib-at L]
+
+For each scale, generates the data with ``benchmarks/generate.py`` (or reuses ``WORK/{scale}``
+when its stamp file says it was generated from the same seed, generator, code list and bundled
+data), then measures, each in a fresh process as a user would run it:
+
+- build: ``policygraph --data DIR --store oxigraph:STORE build`` into an empty store (wall
+  seconds and peak RSS from /usr/bin/time; the quad count from its first line);
+- full report: ``gaps --format json`` on the built store (wall, peak RSS, bytes written);
+- one province: ``gaps --within 620000`` (wall);
+- warm named query: ``gaps/no-dedicated-policy`` with tier=commercial, autonomous=true through
+  the Python API, once to warm up, then the median of 5 runs (milliseconds);
+- rdflib: the same question on rdflib's in-memory store: parsing the store's N-Triples export
+  into an ``rdflib.Graph``, then one plain SPARQL query over the source data (seconds each);
+- rebuild: ``build`` again into the same store after appending one row to ``notes.csv`` of a
+  copy of DIR (run last, so that the steps before see a store that matches DIR).
+
+A step that fails shows ``failed: `` and the last line of its stderr; one that runs longer than
+``--timeout`` seconds is killed and shows ``timeout``.
+
+Targets (what the rewrite of build, stores and queries aims at):
+
+| scale | build | full report | one province | warm query | rebuild after one CSV edit |
+|---|---|---|---|---|---|
+| M (20,000 documents) | <= 30 s, <= 1 GiB | <= 0.5 s, <= 300 MiB | <= 0.3 s | <= 20 ms | <= 10 s |
+| L (200,000 documents) | <= 120 s, <= 3 GiB | <= 1 s | <= 0.5 s | <= 50 ms | |
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from generate import AREACODES, BUNDLED_DATA, OUTPUT_NAME, SCALES, Summary, generate
+
+REPO = Path(__file__).resolve().parents[1]
+PROVINCE = "620000"
+NOTE_ROW = ["region:620923", "Benchmark edit: one appended note.", "", "s0", "benchmark"]
+QUERY_NAME = "gaps/no-dedicated-policy"
+QUERY_PARAMS = {"tier": "commercial", "autonomous": "true"}
+
+COLUMNS = (
+    "scale",
+    "regions",
+    "documents",
+    "quads",
+    "national.ttl",
+    "build",
+    "build peak",
+    "rebuild (1 CSV edit)",
+    "full report",
+    "report peak",
+    "report bytes",
+    "one province",
+    "warm query",
+    "rdflib parse",
+    "rdflib query",
+)
+
+# Runs in a fresh interpreter: open the built store, warm up, time 5 runs of the named query.
+WARM_QUERY = """
+import json, statistics, sys, time
+from pathlib import Path
+from policygraph import Inputs, open_store
+from policygraph.queries import run_query
+store = open_store("oxigraph:" + sys.argv[1], Inputs.resolve(Path(sys.argv[2])))
+params = json.loads(sys.argv[3])
+rows = len(run_query(store, sys.argv[4], params).rows)
+times = []
+for _ in range(5):
+    started = time.perf_counter()
+    run_query(store, sys.argv[4], params)
+    times.append(time.perf_counter() - started)
+print(json.dumps({"ms": statistics.median(times) * 1000, "rows": rows}))
+"""
+
+# The same question as the named query, asked of the source data in rdflib's memory store:
+# autonomous counties that are the jurisdiction of no dedicated commercial-tier document.
+RDFLIB_QUERY = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX level: <https://w3id.org/policygraph/id/level/>
+PREFIX divtype: <https://w3id.org/policygraph/id/division-type/>
+PREFIX tier: <https://w3id.org/policygraph/id/tier/>
+PREFIX specificity: <https://w3id.org/policygraph/id/specificity/>
+SELECT ?region WHERE {
+  ?region a pg:Region ;
+          pg:level level:county ;
+          pg:divisionType ?divisionType .
+  VALUES ?divisionType {
+    divtype:autonomous-region divtype:autonomous-prefecture
+    divtype:autonomous-county divtype:autonomous-banner
+  }
+  OPTIONAL {
+    ?document eli:jurisdiction ?region ;
+              pg:tier tier:commercial ;
+              pg:specificity specificity:dedicated .
+  }
+  FILTER(!BOUND(?document))
+}
+"""
+
+# Runs in a fresh interpreter; SIGALRM bounds each of the two steps separately, and each step
+# prints its line as soon as it ends, so a slow query still reports the parse time.
+RDFLIB_RUN = """
+import json, signal, sys, time
+import rdflib
+path, limit, query = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def expire(signum, frame):
+    raise TimeoutError
+signal.signal(signal.SIGALRM, expire)
+def step(name, action):
+    signal.alarm(limit)
+    started = time.perf_counter()
+    try:
+        value = action()
+    except TimeoutError:
+        print(json.dumps({name: None}), flush=True)
+        sys.exit(0)
+    finally:
+        signal.alarm(0)
+    print(json.dumps({name: time.perf_counter() - started}), flush=True)
+    return value
+graph = step("parse", lambda: rdflib.Graph().parse(path, format="nt"))
+rows = step("query", lambda: len(list(graph.query(query))))
+print(json.dumps({"rows": rows}), flush=True)
+"""
+
+
+@dataclass
+class Outcome:
+    """One measured process: wall seconds and peak RSS, or why there are none."""
+
+    seconds: float = 0.0
+    mib: float = 0.0
+    stdout: str = ""
+    error: str = ""  # "failed: …", "timeout" or "skipped: …"
+
+    def cell(self, value: str) -> str:
+        return self.error or value
+
+
+@dataclass
+class Row:
+    cells: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# -- processes ------------------------------------------------------------------------------------
+
+
+def policygraph() -> list[str]:
+    """The console script of this interpreter's environment, else ``python -m policygraph``."""
+    script = Path(sys.executable).with_name("policygraph")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "policygraph"]
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else "no message")[:160]
+
+
+def run(args: list[str], timeout: float, stdout: Path | None = None) -> Outcome:
+    """Run one process under /usr/bin/time in its own session, killed whole on timeout."""
+    report = Path(tempfile.gettempdir()) / f"policygraph-bench-time-{os.getpid()}"
+    report.unlink(missing_ok=True)
+    with open(stdout or os.devnull, "wb") as sink:
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-f", "%e %M", "-o", str(report), *args],
+            stdout=sink if stdout else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # so that a timeout kills policygraph, not only time
+        )
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return Outcome(error="timeout")
+    timing = report.read_text() if report.exists() else ""
+    report.unlink(missing_ok=True)
+    if process.returncode != 0:
+        return Outcome(error="failed: " + last_line(err.decode("utf-8", "replace")))
+    # time writes "Command exited with non-zero status" lines first; the format line is last.
+    wall, kib = last_line(timing).split()
+    return Outcome(float(wall), int(kib) / 1024, out.decode("utf-8", "replace") if out else "")
+
+
+def run_python(code: str, args: list[str], timeout: float) -> list[dict[str, object]] | str:
+    """JSON lines printed by a snippet in a fresh interpreter, or the cell text of a failure."""
+    outcome = run([sys.executable, "-c", code, *args], timeout)
+    if outcome.error:
+        return outcome.error
+    return [json.loads(line) for line in outcome.stdout.splitlines() if line.startswith("{")]
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+def inputs_hash(seed: int, scale: str) -> str:
+    """What a generated directory depends on: seed, scale, generator, code list, bundled data."""
+    digest = hashlib.sha256(f"{scale} {seed}".encode())
+    for path in [Path(__file__).with_name("generate.py"), AREACODES]:
+        digest.update(path.read_bytes())
+    for path in sorted(BUNDLED_DATA.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_data(scale: str, seed: int, work: Path) -> tuple[Path, Summary, bool]:
+    """The data directory of a scale, generated unless the stamp says it is current."""
+    data, stamp = work / scale, work / f"{scale}.stamp.json"
+    key = inputs_hash(seed, scale)
+    if stamp.exists() and (data / OUTPUT_NAME).exists():
+        try:
+            saved = json.loads(stamp.read_text())
+            summary = Summary(**saved["summary"])
+        except (ValueError, KeyError, TypeError):  # a stamp of another version: regenerate
+            saved, summary = {}, None
+        size = (data / OUTPUT_NAME).stat().st_size
+        if summary and saved.get("inputs") == key and size == summary.bytes:
+            return data, summary, True
+    summary = generate(SCALES[scale], seed, data)
+    stamp.write_text(json.dumps({"inputs": key, "summary": asdict(summary)}, indent=2) + "\n")
+    return data, summary, False
+
+
+def count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+def edited_copy(data: Path, target: Path) -> Path:
+    """DIR with one row appended to notes.csv; the other files are hard links (L is big)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir()
+    for path in sorted(data.iterdir()):
+        if path.name == "notes.csv" or not path.is_file():
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+    text = (data / "notes.csv").read_text(encoding="utf-8")
+    with (target / "notes.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text if text.endswith("\n") else text + "\n")
+        csv.writer(handle, lineterminator="\n").writerow(NOTE_ROW)
+    return target
+
+
+# -- one scale ------------------------------------------------------------------------------------
+
+
+def seconds(outcome: Outcome, digits: int = 2) -> str:
+    return outcome.cell(f"{outcome.seconds:.{digits}f} s")
+
+
+def mib(outcome: Outcome) -> str:
+    return outcome.cell(f"{outcome.mib:,.0f} MiB")
+
+
+def measure_build(row: Row, base: list[str], store: Path, timeout: float) -> bool:
+    shutil.rmtree(store, ignore_errors=True)
+    outcome = run([*base, "build"], timeout)
+    row.cells["build"], row.cells["build peak"] = seconds(outcome, 1), mib(outcome)
+    first = outcome.stdout.splitlines()[0] if outcome.stdout else ""
+    match = re.match(r"read ([\d,]+) quads in (\d+) graphs", first)
+    row.cells["quads"] = match.group(1) if match else outcome.cell("?")
+    return not outcome.error
+
+
+def measure_reports(row: Row, base: list[str], work: Path, scale: str, timeout: float) -> None:
+    report = work / f"{scale}.gaps.json"
+    outcome = run([*base, "gaps", "--format", "json"], timeout, stdout=report)
+    row.cells["full report"], row.cells["report peak"] = seconds(outcome), mib(outcome)
+    row.cells["report bytes"] = outcome.cell(f"{report.stat().st_size:,}")
+    outcome = run([*base, "gaps", "--within", PROVINCE], timeout, stdout=Path(os.devnull))
+    row.cells["one province"] = seconds(outcome)
+
+
+def measure_warm_query(row: Row, store: Path, data: Path, timeout: float) -> int | None:
+    args = [str(store), str(data), json.dumps(QUERY_PARAMS), QUERY_NAME]
+    result = run_python(WARM_QUERY, args, timeout)
+    if isinstance(result, str):
+        row.cells["warm query"] = result
+        return None
+    row.cells["warm query"] = f"{result[0]['ms']:.1f} ms"
+    return int(str(result[0]["rows"]))
+
+
+def measure_rdflib(row: Row, base: list[str], work: Path, scale: str, timeout: float) -> int | None:
+    export = work / f"{scale}.nt"
+    outcome = run([*base, "export", "--format", "nt", "-o", str(export)], timeout)
+    if outcome.error:
+        row.cells["rdflib parse"] = row.cells["rdflib query"] = "export " + outcome.error
+        return None
+    result = run_python(
+        RDFLIB_RUN, [str(export), str(int(timeout)), RDFLIB_QUERY], 2 * timeout + 60
+    )
+    export.unlink()
+    if isinstance(result, str):
+        row.cells["rdflib parse"] = row.cells["rdflib query"] = result
+        return None
+    found: dict[str, object] = {k: v for line in result for k, v in line.items()}
+    for step in ("parse", "query"):
+        if step not in found:
+            cell = "not reached"
+        elif found[step] is None:
+            cell = "timeout"
+        else:
+            cell = f"{float(str(found[step])):.2f} s"
+        row.cells[f"rdflib {step}"] = cell
+    return int(str(found["rows"])) if "rows" in found else None
+
+
+def measure_rebuild(
+    row: Row, data: Path, store: Path, work: Path, scale: str, timeout: float
+) -> None:
+    edited = edited_copy(data, work / f"{scale}.edited")
+    outcome = run(
+        [*policygraph(), "--data", str(edited), "--store", f"oxigraph:{store}", "build"], timeout
+    )
+    row.cells["rebuild (1 CSV edit)"] = seconds(outcome, 1)
+
+
+def bench(scale: str, seed: int, work: Path, timeout: float, rdflib: bool) -> Row:
+    row = Row({"scale": scale})
+    data, summary, reused = ensure_data(scale, seed, work)
+    row.cells["regions"] = f"{summary.regions + count_rows(data / 'regions.csv'):,}"
+    row.cells["documents"] = f"{summary.documents + count_rows(data / 'documents.csv'):,}"
+    row.cells["national.ttl"] = f"{summary.triples:,} triples, {summary.bytes / 2**20:.1f} MiB"
+    how = "reused" if reused else f"generated in {summary.seconds:.2f} s"
+    row.notes.append(
+        f"{scale}: {data / OUTPUT_NAME} {how} (seed {seed}); "
+        f"{summary.no_commercial_share:.0%} of the regions in scope have no commercial document"
+    )
+    store = work / f"{scale}.store"
+    base = [*policygraph(), "--data", str(data), "--store", f"oxigraph:{store}"]
+    progress(f"{scale}: build")
+    if not measure_build(row, base, store, timeout):
+        for column in COLUMNS:
+            row.cells.setdefault(column, "skipped: build failed")
+        return row
+    progress(f"{scale}: gaps")
+    measure_reports(row, base, work, scale, timeout)
+    progress(f"{scale}: warm query")
+    named = measure_warm_query(row, store, data, timeout)
+    if rdflib:
+        progress(f"{scale}: rdflib")
+        plain = measure_rdflib(row, base, work, scale, timeout)
+        row.notes.append(f"{scale}: {QUERY_NAME} rows: {named} named query, {plain} rdflib")
+    else:
+        row.cells["rdflib parse"] = row.cells["rdflib query"] = "skipped"
+    progress(f"{scale}: rebuild")
+    measure_rebuild(row, data, store, work, scale, timeout)
+    return row
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def git(*args: str) -> str:
+    result = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+
+def machine() -> list[str]:
+    memory = "?"
+    with open("/proc/meminfo") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    return [
+        f"Machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {memory} memory, "
+        f"{platform.machine()}, Python {platform.python_version()}",
+        f"policygraph: {version()}",
+    ]
+
+
+def version() -> str:
+    """The commit of this checkout, and whether the policygraph that runs is its src/."""
+    package = subprocess.run(
+        [sys.executable, "-c", "import policygraph; print(policygraph.__file__)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    commit = f"commit {git('rev-parse', '--short', 'HEAD')}"
+    if not package.startswith(str(REPO / "src")):
+        return f"{commit} checked out, but policygraph is imported from {package or '?'}"
+    if git("status", "--porcelain", "--", "src"):
+        return f"{commit} with uncommitted changes in src/"
+    return commit
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        lines.append("| " + " | ".join(row.cells.get(c, "") for c in COLUMNS) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scales", default="S,M,L", help="comma-separated: S, M, L")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "policygraph-bench",
+        help="where the data directories, stamps and stores go (kept for reuse)",
+    )
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per step")
+    parser.add_argument("--skip-rdflib-at", default="", help="scales without the rdflib steps")
+    options = parser.parse_args()
+    scales = [s.strip().upper() for s in options.scales.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown:
+        parser.error(f"unknown scale {', '.join(unknown)}; use S, M, L")
+    skip = {s.strip().upper() for s in options.skip_rdflib_at.split(",")}
+    options.work.mkdir(parents=True, exist_ok=True)
+    rows = [bench(s, options.seed, options.work, options.timeout, s not in skip) for s in scales]
+    print("\n".join([*machine(), "", *table(rows), "", *[n for r in rows for n in r.notes]]))
+
+
+if __name__ == "__main__":
+    main()
