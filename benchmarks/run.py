@@ -439,8 +439,9 @@ def main() -> None:
         parser.error(f"unknown scale {', '.join(unknown)}; use S, M, L")
     skip = {s.strip().upper() for s in options.skip_rdflib_at.split(",")}
     options.work.mkdir(parents=True, exist_ok=True)
+    header = machine()  # before the run: the code may change while it runs
     rows = [bench(s, options.seed, options.work, options.timeout, s not in skip) for s in scales]
-    print("\n".join([*machine(), "", *table(rows), "", *[n for r in rows for n in r.notes]]))
+    print("\n".join([*header, "", *table(rows), "", *[n for r in rows for n in r.notes]]))
 
 
 if __name__ == "__main__":
