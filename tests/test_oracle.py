@@ -354,7 +354,9 @@ def check_report(report: GapReport, world: World, **filters: object) -> None:
         assert set(evidence) == cell.evidence, (
             f"{where}: evidence {sorted(evidence)}, expected {sorted(cell.evidence)}"
         )
+        assert len(evidence) == len(set(evidence)), f"{where}: a document twice: {evidence}"
         fallback = {d.iri: d.relation for d in gap.fallback}
+        assert len(fallback) == len(gap.fallback), f"{where}: a document twice: {gap.fallback}"
         assert set(fallback) == set(cell.fallback), (
             f"{where}: fallback {sorted(fallback)}, expected {sorted(cell.fallback)}"
         )
@@ -454,20 +456,6 @@ def worlds(draw: st.DrawFn) -> World:
     return World(tuple(regions), tuple(docs), tuple(links.values()), draw(calls(regions, docs)))
 
 
-def every_call(tier: str, domain: str, within: str) -> list[dict[str, object]]:
-    """Each level, and each filter once."""
-    return [
-        {"level": "county"},
-        {"level": "prefectural"},
-        {"level": "provincial"},
-        {"level": "county", "tier": tier},
-        {"level": "county", "domain": domain},
-        {"level": "prefectural", "domain": domain, "tier": tier},
-        {"level": "county", "within": within},
-        {"level": "county", "autonomous": True},
-    ]
-
-
 @pytest.mark.parametrize("kind", STORES)
 @settings(
     max_examples=25,
@@ -542,7 +530,11 @@ def test_the_nearest_provider_skips_a_prefecture_with_only_general_plans(kind: s
         # Directly under the province.
         assert cells["629001"].parent == "620000"
         assert {d.holder for d in cells["629001"].fallback} == {"620000"}
-        for filters in every_call("insurance", "pension", "620100"):
+        for filters in (
+            {"level": "prefectural"},
+            {"level": "county", "within": "620100", "tier": "insurance"},
+            {"level": "county", "autonomous": True, "domain": "medical"},
+        ):
             check_report(find_gaps(store, **filters), world, **filters)  # type: ignore[arg-type]
 
 
@@ -603,3 +595,20 @@ def test_none_when_nothing_anywhere_covers_the_tier(kind: str) -> None:
         everything = find_gaps(store, level="provincial")
         check_report(everything, world, level="provincial")
         assert [g.status for g in everything.gaps] == ["none", "own", "none"]
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_a_document_of_the_domain_and_of_general_is_listed_once(kind: str) -> None:
+    world = World(
+        TREE,
+        (
+            _doc("both", "620101", domains=("pension", "general")),
+            _doc("province-both", "620000", domains=("general", "pension", "medical")),
+        ),
+    )
+    with built(world, kind) as store:
+        report = find_gaps(store, tier="assistance", domain="pension")
+        cells = {g.code: g for g in report.gaps}
+        assert [d.holder for d in cells["620101"].evidence] == ["620101"]
+        assert [d.holder for d in cells["620102"].fallback] == ["620000"]
+        check_report(report, world, tier="assistance", domain="pension")
