@@ -144,7 +144,9 @@ def build(obj: Context) -> None:
     warnings = f", {len(summary.report.warnings)} warnings" if summary.report.warnings else ""
     where = f"wrote {obj.store}" if summary.written else f"built {obj.store}"
     units = summary.report.validated + summary.report.reused
-    reused = f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
+    reused = (
+        f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
+    )
     click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
     click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
 
