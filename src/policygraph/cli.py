@@ -159,7 +159,7 @@ def validate(obj: Context) -> None:
     from policygraph.pipeline import cache_dir
 
     try:
-        report = run_build(obj.inputs, cache=cache_dir(obj.store), derive_cells=False)[1]
+        report = run_build(obj.inputs, cache=cache_dir(obj.store), derive_cells=False).report
     except PolicyGraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

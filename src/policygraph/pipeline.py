@@ -28,6 +28,7 @@ from policygraph.validation import DirectoryCache, Unit, ValidationReport, valid
 
 __all__ = [
     "DEFAULT_STORE",
+    "Build",
     "BuildSummary",
     "Inputs",
     "build",
@@ -93,16 +94,25 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(inputs: Inputs) -> str:
-    """A hash of every input file and of the code that maps them; a store is current iff equal."""
+def _digests(inputs: Inputs) -> dict[Path, str]:
+    """Every input file's hash, read once per build (the fingerprint and the units share them)."""
+    return {path: _file_digest(path) for path in inputs.files()}
+
+
+def _fingerprint(digests: dict[Path, str]) -> str:
     digest = hashlib.sha256(_code_digest().encode())
-    for path in inputs.files():
+    for path, file_digest in digests.items():
         digest.update(path.name.encode())
-        digest.update(_file_digest(path).encode())
+        digest.update(file_digest.encode())
     return digest.hexdigest()
 
 
-def _units(inputs: Inputs, built: Built) -> list[Unit]:
+def fingerprint(inputs: Inputs) -> str:
+    """A hash of every input file and of the code that maps them; a store is current iff equal."""
+    return _fingerprint(_digests(inputs))
+
+
+def _units(inputs: Inputs, built: Built, digests: dict[Path, str]) -> list[Unit]:
     """Validation units: each RDF file's graphs alone, the graphs the CSV tables make together
     (a table's rows go to the graphs of their sources), and the ontology.
 
@@ -110,17 +120,20 @@ def _units(inputs: Inputs, built: Built) -> list[Unit]:
     of the edited file (and those whose view of it changed, see :mod:`policygraph.validation`).
     """
     code = _code_digest()
+    ontology_paths = set(ontology_files(inputs.ontology))
     tables = [
-        f"{p.name}:{_file_digest(p)}" for p in inputs.data_files() if p.suffix not in RDF_FORMATS
+        f"{p.name}:{d}"
+        for p, d in digests.items()
+        if p not in ontology_paths and p.suffix not in RDF_FORMATS
     ]
-    ontology = [_file_digest(p) for p in ontology_files(inputs.ontology)]
+    ontology = [d for p, d in digests.items() if p in ontology_paths]
     units = [Unit((ns.ONTOLOGY_GRAPH,), _key(code, "ontology", *ontology))]
     names = sorted(URIRef(g.identifier) for g in built.dataset.graphs() if len(g))
     table_graphs = tuple(g for g in names if g not in built.rdf_graphs and g != ns.ONTOLOGY_GRAPH)
     if table_graphs:
         units.append(Unit(table_graphs, _key(code, "tables", *tables)))
     for name, paths in sorted(built.rdf_graphs.items()):
-        files = [f"{p.name}:{_file_digest(p)}" for p in paths]
+        files = [f"{p.name}:{digests[p]}" for p in paths]
         units.append(Unit((name,), _key(code, str(name), *files)))
     return units
 
@@ -146,23 +159,33 @@ def cache_dir(spec: str) -> Path | None:
     return Path(location) / VALIDATION_CACHE if kind == "oxigraph" and location else None
 
 
-def build(
-    inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = True
-) -> tuple[Dataset, ValidationReport, int]:
+@dataclass(frozen=True)
+class Build:
+    """A built dataset with its validation report and the fingerprint of the inputs it read."""
+
+    dataset: Dataset
+    report: ValidationReport
+    fingerprint: str
+    derived: int = 0
+
+
+def build(inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = True) -> Build:
     """Read, validate and (when the data conforms) derive: the dataset a store is replaced with."""
+    digests = _digests(inputs)
+    stamp = _fingerprint(digests)
     ontology = load_ontology(inputs.ontology)
     shapes = load_shapes(inputs.ontology)
     built = map_files(inputs.data_files(), ontology)
     report = validate(
         built.dataset,
         shapes,
-        units=_units(inputs, built),
+        units=_units(inputs, built, digests),
         cache=DirectoryCache(cache) if cache is not None else None,
     )
     derived = 0
     if report.conforms and derive_cells:
-        derived = derive(built.dataset, version=__version__, fingerprint=fingerprint(inputs))
-    return built.dataset, report, derived
+        derived = derive(built.dataset, version=__version__, fingerprint=stamp)
+    return Build(built.dataset, report, stamp, derived)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -199,10 +222,11 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
     if spec.startswith("sparql:"):
         raise StoreError(f"{spec}: SPARQL endpoints are read-only here; build into oxigraph:DIR")
     started = time.perf_counter()
-    dataset, report, derived = build(inputs, cache=cache_dir(spec))
+    done = build(inputs, cache=cache_dir(spec))
+    report, derived = done.report, done.derived
     if report.conforms:
-        target.replace(dataset, fingerprint(inputs))
-    graphs = _count(dataset)
+        target.replace(done.dataset, done.fingerprint)
+    graphs = _count(done.dataset)
     return BuildSummary(
         quads=sum(graphs.values()),
         graphs=graphs,

@@ -123,7 +123,7 @@ def _short(graph: Graph, node: Node | None) -> str:
     return str(node)
 
 
-def _run(data: Graph, shapes: Graph, keep: set[Node] | None) -> list[Violation]:
+def _run(data: Graph, shapes: Graph, keep: set[Node]) -> list[Violation]:
     import pyshacl  # imported here: it costs 0.1 s at start-up, and only build/validate need it
 
     _conforms, results, _text = pyshacl.validate(
@@ -140,7 +140,7 @@ def _run(data: Graph, shapes: Graph, keep: set[Node] | None) -> list[Violation]:
     # Top-level results only: sh:detail nests results that would otherwise be listed twice.
     for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
-        if keep is not None and focus not in keep:
+        if focus not in keep:
             continue
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         found.append(
@@ -223,18 +223,11 @@ def validate(
     dataset: Dataset,
     shapes: Graph,
     *,
-    units: Sequence[Unit] | None = None,
+    units: Sequence[Unit],
     cache: ValidationCache | None = None,
 ) -> ValidationReport:
-    """Validate ``dataset`` (its ontology graph holds the ontology) against ``shapes``.
-
-    Without ``units`` the union of every graph is validated at once, as one unit, uncached.
-    """
-    if units is None:
-        data = _new_graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            data.add((s, p, o))
-        return _report(_run(data, shapes, None), validated=1, reused=0)
+    """Validate ``dataset`` (its ontology graph holds the ontology) against ``shapes``, unit by
+    unit, reusing from ``cache`` the result of every unit whose key is unchanged."""
     shapes_key = _digest([_graph_digest(shapes), _graph_digest(dataset.graph(ONTOLOGY_GRAPH))])
     cut = _Units(dataset, units)
     results: list[Violation] = []

@@ -26,13 +26,12 @@ from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
-from policygraph.namespaces import bcp47_case
+from policygraph.sources.rdffile import to_rdflib
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
 
 CURRENT = "current"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MANIFEST = "manifest.json"
 
 
@@ -103,20 +102,6 @@ def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot store {term!r}")
 
 
-def _rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=bcp47_case(term.language))
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)  # RDF 1.1 simple literal, as rdflib writes it
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term {term!r}")
-
-
 class OxigraphStore(GraphStore):
     """A store directory, opened read-only on first use so that several processes can query it
     at once; ``replace`` writes a new store beside the current one and swaps it in."""
@@ -176,7 +161,7 @@ class OxigraphStore(GraphStore):
                 return None
             found = cache.get(value)
             if found is None:
-                found = cache[value] = _rdflib(value)
+                found = cache[value] = to_rdflib(value)
             return found
 
         result = Result("SELECT")
@@ -195,10 +180,10 @@ class OxigraphStore(GraphStore):
     def quads(self) -> Iterator[Quad]:
         for quad in self._inner.quads_for_pattern(None, None, None, None):
             yield (
-                _rdflib(quad.subject),
-                _rdflib(quad.predicate),
-                _rdflib(quad.object),
-                _rdflib(quad.graph_name),
+                to_rdflib(quad.subject),
+                to_rdflib(quad.predicate),
+                to_rdflib(quad.object),
+                to_rdflib(quad.graph_name),
             )
 
     def close(self) -> None:
