@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "namespaces", "resources"),
     ("sources",),
     ("mapping", "cube"),
-    ("build", "validation", "derive"),
+    ("build", "validation", "shacl", "derive"),
     ("store",),
     ("queries",),
     ("gaps", "stats", "export"),

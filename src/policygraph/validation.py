@@ -1,17 +1,17 @@
-"""SHACL validation with pySHACL. Results are values: a report, never an exception on violations.
+"""SHACL validation. Results are values: a report, never an exception on violations.
 
-The graph is validated in units (a group of named graphs: the graphs the CSV tables make, one RDF
-file, the ontology), and each unit's result is cached under a key that covers the shapes and the
-ontology, the unit's own content (given by the caller as file hashes), and what the unit can see
-of the other graphs: their types, levels, parents and schemes, and every triple of theirs about
-one of the unit's subjects or pointing at one. A one-file edit re-validates the units whose key
-changed and reuses the rest.
+The shapes are compiled to SPARQL and answered by Oxigraph over the whole dataset
+(:mod:`policygraph.shacl`); pySHACL, the reference implementation, is what the tests compare it
+with. The graph is validated in units (a group of named graphs: the graphs the CSV tables make,
+one RDF file, the ontology), and each unit's result is cached under a key that covers the shapes
+and the ontology, the unit's own content (given by the caller as file hashes), and what the unit
+can see of the other graphs: their types, levels, parents and schemes, and every triple of theirs
+about one of the unit's subjects or pointing at one. A one-file edit re-validates the units whose
+key changed and reuses the rest.
 
-A unit is validated as its own triples plus the ontology plus the triples of other graphs that
-touch a node of the unit, as subject or object (one hop). The shapes read at most one hop outside
-a unit (a document's jurisdiction's type, a region's parent's level, the observations of a data
-set); the cube's structure is in the ontology. Results are kept for the unit's own subjects only,
-so none is reported twice.
+When some units changed, the checks run for the focus nodes that are subjects in those units'
+graphs only, against the whole dataset; a result belongs to the units its focus node is a subject
+of (so none is reported twice, and a unit's cached results stay its own).
 """
 
 from __future__ import annotations
@@ -23,11 +23,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.namespace import SH, SKOS
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from policygraph.namespaces import ONTOLOGY_GRAPH, PG, PREFIXES
+from policygraph.shacl import Check, compile_shapes, run_check
+from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 __all__ = [
     "DirectoryCache",
@@ -123,35 +128,32 @@ def _short(graph: Graph, node: Node | None) -> str:
     return str(node)
 
 
-def _run(data: Graph, shapes: Graph, keep: set[Node]) -> list[Violation]:
-    import pyshacl  # imported here: it costs 0.1 s at start-up, and only build/validate need it
+def _has_subject(store: ox.Store, node: OxTerm, graph: ox.NamedNode) -> bool:
+    if isinstance(node, ox.Literal):
+        return False
+    return next(iter(store.quads_for_pattern(node, None, None, graph)), None) is not None
 
-    _conforms, results, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,  # the data graph is our own scratch copy: pySHACL need not clone it again
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-    )
-    assert isinstance(results, Graph)
-    found: list[Violation] = []
-    # Top-level results only: sh:detail nests results that would otherwise be listed twice.
-    for result in results.objects(None, SH.result):
-        focus = results.value(result, SH.focusNode)
-        if focus not in keep:
-            continue
-        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        found.append(
-            Violation(
-                focus=_short(data, focus),
-                path=_short(data, results.value(result, SH.resultPath)),
-                message="; ".join(messages) or "constraint not met",
-                severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-                value=_short(data, results.value(result, SH.value)),
+
+def _run(
+    store: ox.Store, checks: Sequence[Check], within: Sequence[str]
+) -> list[tuple[OxTerm, Violation]]:
+    """Each result with its focus node (to tell which unit it belongs to)."""
+    names = _new_graph()
+    found: list[tuple[OxTerm, Violation]] = []
+    for check in checks:
+        for result in run_check(store, check, within):
+            found.append(
+                (
+                    result.focus,
+                    Violation(
+                        focus=_short(names, to_rdflib(result.focus)),
+                        path=_short(names, result.path),
+                        message=result.message,
+                        severity=result.severity,
+                        value=_short(names, to_rdflib(result.value) if result.value else None),
+                    ),
+                )
             )
-        )
     return found
 
 
@@ -169,10 +171,6 @@ class _Units:
         self.dataset = dataset
         self.units = units
         self.home = {g: unit for unit in units for g in unit.graphs}
-
-    def triples(self, unit: Unit) -> Iterable[tuple[Node, Node, Node]]:
-        for name in unit.graphs:
-            yield from self.dataset.graph(name)
 
     def others(self, unit: Unit) -> list[Graph]:
         names = sorted(URIRef(g.identifier) for g in self.dataset.graphs())  # a stable key
@@ -199,25 +197,6 @@ class _Units:
             parts += [str(other.identifier), *seen]
         return _digest(parts)
 
-    def data(self, unit: Unit) -> tuple[Graph, set[Node]]:
-        data = _new_graph()
-        nodes: set[Node] = set()
-        subjects: set[Node] = set()
-        for s, p, o in self.triples(unit):
-            data.add((s, p, o))
-            subjects.add(s)
-            nodes.add(s)
-            nodes.add(o)
-        data += self.dataset.graph(ONTOLOGY_GRAPH)
-        for other in self.others(unit):
-            if len(other) > 4 * len(nodes):  # a large graph: look the unit's nodes up in it
-                for node in nodes:
-                    data += other.triples((node, None, None))
-                    data += other.triples((None, None, node))
-            else:
-                data += ((s, p, o) for s, p, o in other if s in nodes or o in nodes)
-        return data, subjects
-
 
 def validate(
     dataset: Dataset,
@@ -230,20 +209,30 @@ def validate(
     unit, reusing from ``cache`` the result of every unit whose key is unchanged."""
     shapes_key = _digest([_graph_digest(shapes), _graph_digest(dataset.graph(ONTOLOGY_GRAPH))])
     cut = _Units(dataset, units)
-    results: list[Violation] = []
-    validated = reused = 0
-    for unit in units:
-        key = cut.key(unit, shapes_key)
-        found = cache.get(key) if cache is not None else None
-        if found is None:
-            data, subjects = cut.data(unit)
-            found = _run(data, shapes, subjects)
-            validated += 1
+    keys = [cut.key(unit, shapes_key) for unit in units]
+    found = [cache.get(key) if cache is not None else None for key in keys]
+    missed = [index for index, results in enumerate(found) if results is None]
+    if missed:
+        store = ox.Store()
+        store.bulk_extend(oxigraph_quads(dataset))
+        # Every unit afresh: one pass over all focus nodes; else only the changed units' subjects.
+        within = (
+            []
+            if len(missed) == len(units)
+            else [str(g) for index in missed for g in units[index].graphs]
+        )
+        results = _run(store, compile_shapes(shapes), within)
+        for index in missed:
+            graphs = [ox.NamedNode(str(g)) for g in units[index].graphs]
+            found[index] = own = [
+                violation
+                for focus, violation in results
+                if any(_has_subject(store, focus, graph) for graph in graphs)
+            ]
             if cache is not None:
-                cache.put(key, found)
-        else:
-            reused += 1
-        results += found
+                cache.put(keys[index], own)
+    results = [violation for unit_results in found for violation in unit_results or ()]
+    validated, reused = len(missed), len(units) - len(missed)
     return _report(results, validated=validated, reused=reused)
 
 

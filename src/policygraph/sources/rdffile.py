@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from policygraph.errors import SourceError
@@ -54,6 +54,39 @@ def to_rdflib(term: object) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as Oxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def oxigraph_quads(dataset: Dataset) -> list[ox.Quad]:
+    """The quads of ``dataset``'s named graphs as Oxigraph quads, each distinct term converted once
+    (the same few thousand IRIs recur on every quad)."""
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = cache.get(node)
+        if found is None:
+            found = cache[node] = to_oxigraph(node)
+        return found
+
+    return [
+        ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
+        for s, p, o, g in dataset.quads((None, None, None, None))
+        if isinstance(g, URIRef)
+    ]
 
 
 def _check_utf8(path: Path, data: bytes) -> None:

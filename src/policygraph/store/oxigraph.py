@@ -21,12 +21,12 @@ from typing import Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore as OxrdflibStore
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
-from policygraph.sources.rdffile import to_rdflib
+from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
@@ -54,20 +54,7 @@ def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
         raise StoreError(f"{directory}: cannot create the store ({exc.strerror})") from None
     try:
         store = ox.Store(str(staging / "db"))
-        # The same few thousand IRIs recur on every quad: convert each term once.
-        cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-            found = cache.get(node)
-            if found is None:
-                found = cache[node] = _ox(node)
-            return found
-
-        quads = [
-            ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
-            for s, p, o, g in dataset.quads((None, None, None, None))
-            if isinstance(g, URIRef)
-        ]
+        quads = oxigraph_quads(dataset)
         store.bulk_extend(quads)
         store.flush()
         del store
@@ -86,20 +73,6 @@ def _swap(directory: Path, staging: Path) -> None:
         os.replace(current, retired)
     os.replace(staging, current)
     shutil.rmtree(retired, ignore_errors=True)
-
-
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r}")
 
 
 class OxigraphStore(GraphStore):
