@@ -271,10 +271,9 @@ def _provenance(
     yield ns.DERIVED_GRAPH, PROV.wasDerivedFrom, node
 
 
-def derive(dataset: Dataset, *, version: str, fingerprint: str) -> int:
-    """Add the named graph ``graph/derived`` to ``dataset``; returns its number of triples."""
+def derive(dataset: Dataset, *, version: str, fingerprint: str) -> list[Triple]:
+    """The triples of the named graph ``graph/derived`` (its name is ``ns.DERIVED_GRAPH``)."""
     index = Index(dataset)
-    target = dataset.graph(ns.DERIVED_GRAPH)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
     triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
     for region in sorted(index.regions, key=str):
@@ -283,5 +282,4 @@ def derive(dataset: Dataset, *, version: str, fingerprint: str) -> int:
         triples.extend((region, SKOS.broaderTransitive, a) for a in index.ancestors(region))
     for found in cells(index):
         triples.extend(_triples(found))
-    target.addN((s, p, o, target) for s, p, o in triples)
-    return len(triples)
+    return triples

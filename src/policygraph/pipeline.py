@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from policygraph import __version__, resources
@@ -22,7 +23,7 @@ from policygraph.build import build_dataset as map_files
 from policygraph.derive import derive
 from policygraph.errors import SourceError, StoreError
 from policygraph.sources import discover
-from policygraph.sources.rdffile import RDF_FORMATS
+from policygraph.sources.rdffile import RDF_FORMATS, oxigraph_quads
 from policygraph.store.base import GraphStore
 from policygraph.validation import DirectoryCache, Unit, ValidationReport, validate
 
@@ -161,9 +162,10 @@ def cache_dir(spec: str) -> Path | None:
 
 @dataclass(frozen=True)
 class Build:
-    """A built dataset with its validation report and the fingerprint of the inputs it read."""
+    """What a build made: every graph in an in-memory Oxigraph store (the sources' and, when the
+    data conforms, the derived one), the validation report, and the fingerprint of the inputs."""
 
-    dataset: Dataset
+    content: ox.Store
     report: ValidationReport
     fingerprint: str
     derived: int = 0
@@ -176,16 +178,21 @@ def build(inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = Tru
     ontology = load_ontology(inputs.ontology)
     shapes = load_shapes(inputs.ontology)
     built = map_files(inputs.data_files(), ontology)
+    content = ox.Store()
+    content.bulk_extend(oxigraph_quads(built.dataset))
     report = validate(
         built.dataset,
         shapes,
         units=_units(inputs, built, digests),
         cache=DirectoryCache(cache) if cache is not None else None,
+        store=content,
     )
     derived = 0
     if report.conforms and derive_cells:
-        derived = derive(built.dataset, version=__version__, fingerprint=stamp)
-    return Build(built.dataset, report, stamp, derived)
+        triples = derive(built.dataset, version=__version__, fingerprint=stamp)
+        content.bulk_extend(oxigraph_quads(triples, graph=ns.DERIVED_GRAPH))
+        derived = len(triples)
+    return Build(content, report, stamp, derived)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -211,8 +218,10 @@ def make_store(spec: str) -> GraphStore:
     raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
 
 
-def _count(dataset: Dataset) -> dict[str, int]:
-    graphs = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+def _count(content: ox.Store) -> dict[str, int]:
+    rows = content.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(rows, ox.QuerySolutions)
+    graphs = {row["g"].value: int(row["n"].value) for row in rows}
     return dict(sorted(graphs.items()))
 
 
@@ -225,8 +234,8 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
     done = build(inputs, cache=cache_dir(spec))
     report, derived = done.report, done.derived
     if report.conforms:
-        target.replace(done.dataset, done.fingerprint)
-    graphs = _count(done.dataset)
+        target.replace(done.content, done.fingerprint)
+    graphs = _count(done.content)
     return BuildSummary(
         quads=sum(graphs.values()),
         graphs=graphs,

@@ -130,7 +130,7 @@ class _Compiler:
         return f"?v{next(self.fresh)}"
 
     def items(self, node: Node) -> list[Node]:
-        return list(Collection(self.g, node))  # type: ignore[arg-type]
+        return list(Collection(self.g, node))
 
     # --- paths -----------------------------------------------------------------------------
 
@@ -166,9 +166,10 @@ class _Compiler:
                 SH.IRIOrLiteral: f"isBlank({v})",
                 SH.BlankNodeOrLiteral: f"isIRI({v})",
             }
-            if kind not in tests:
+            kind_test = tests.get(URIRef(str(kind)))
+            if kind_test is None:
                 raise UnsupportedShape(f"{shape}: sh:nodeKind {kind}")
-            found.append(tests[kind])
+            found.append(kind_test)
         for pattern in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             args = f"{Literal(str(pattern)).n3()}" + (
@@ -215,7 +216,7 @@ class _Compiler:
         self.check_known(shape)
         path = self.path(g.value(shape, SH.path))  # type: ignore[arg-type]
         for minimum in g.objects(shape, SH.minCount):
-            n = int(minimum)
+            n = int(str(minimum))
             if n > 0:
                 vs = [self.var() for _ in range(n)]
                 distinct = " && ".join(
@@ -226,14 +227,14 @@ class _Compiler:
                     body += f" FILTER ({distinct})"
                 yield f"FILTER NOT EXISTS {{ {body} }}", None
         for maximum in g.objects(shape, SH.maxCount):
-            vs = [self.var() for _ in range(int(maximum) + 1)]
+            vs = [self.var() for _ in range(int(str(maximum)) + 1)]
             distinct = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
             body = " . ".join(f"{focus} {path} {x}" for x in vs)
             yield body + (f" FILTER ({distinct})" if distinct else ""), None
         for value in g.objects(shape, SH.hasValue):
             yield f"FILTER NOT EXISTS {{ {focus} {path} {_sparql_term(value)} }}", None
         for unique in g.objects(shape, SH.uniqueLang):
-            if unique.toPython() is True:
+            if isinstance(unique, Literal) and unique.toPython() is True:
                 a, b = self.var(), self.var()
                 yield (
                     (
@@ -244,8 +245,8 @@ class _Compiler:
                     None,
                 )
         for qualified in g.objects(shape, SH.qualifiedValueShape):
-            minimum = g.value(shape, SH.qualifiedMinCount)
-            if minimum is None or int(minimum) != 1 or (shape, SH.qualifiedMaxCount, None) in g:
+            least = g.value(shape, SH.qualifiedMinCount)
+            if least is None or str(least) != "1" or (shape, SH.qualifiedMaxCount, None) in g:
                 raise UnsupportedShape(f"{shape}: sh:qualifiedValueShape other than min count 1")
             v = self.var()
             test = self.conforms(qualified, v)
@@ -259,7 +260,7 @@ class _Compiler:
 
     def check_known(self, shape: Node) -> None:
         for predicate in self.g.predicates(shape, None):
-            if predicate.startswith(str(SH)) and predicate not in _KNOWN:
+            if str(predicate).startswith(str(SH)) and predicate not in _KNOWN:
                 raise UnsupportedShape(f"{shape} uses {predicate}, which policygraph cannot check")
 
 
@@ -345,9 +346,9 @@ def compile_shapes(shapes: Graph) -> list[Check]:
         else:
             for bad in compiler.bad_value(shape, "?this"):
                 emit(f"FILTER ({bad})", "?this", None, node_message, node_severity)
-            for value in shapes.objects(shape, SH.hasValue):
+            for constant in shapes.objects(shape, SH.hasValue):
                 emit(
-                    f"FILTER (!sameTerm(?this, {_sparql_term(value)}))",
+                    f"FILTER (!sameTerm(?this, {_sparql_term(constant)}))",
                     "?this",
                     None,
                     node_message,

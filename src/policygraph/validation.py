@@ -204,29 +204,32 @@ def validate(
     *,
     units: Sequence[Unit],
     cache: ValidationCache | None = None,
+    store: ox.Store | None = None,
 ) -> ValidationReport:
     """Validate ``dataset`` (its ontology graph holds the ontology) against ``shapes``, unit by
-    unit, reusing from ``cache`` the result of every unit whose key is unchanged."""
+    unit, reusing from ``cache`` the result of every unit whose key is unchanged. ``store``, if
+    given, holds the same quads in Oxigraph (the build has made it already)."""
     shapes_key = _digest([_graph_digest(shapes), _graph_digest(dataset.graph(ONTOLOGY_GRAPH))])
     cut = _Units(dataset, units)
     keys = [cut.key(unit, shapes_key) for unit in units]
     found = [cache.get(key) if cache is not None else None for key in keys]
     missed = [index for index, results in enumerate(found) if results is None]
     if missed:
-        store = ox.Store()
-        store.bulk_extend(oxigraph_quads(dataset))
+        if store is None:
+            store = ox.Store()
+            store.bulk_extend(oxigraph_quads(dataset))
         # Every unit afresh: one pass over all focus nodes; else only the changed units' subjects.
         within = (
             []
             if len(missed) == len(units)
             else [str(g) for index in missed for g in units[index].graphs]
         )
-        results = _run(store, compile_shapes(shapes), within)
+        fresh = _run(store, compile_shapes(shapes), within)
         for index in missed:
             graphs = [ox.NamedNode(str(g)) for g in units[index].graphs]
             found[index] = own = [
                 violation
-                for focus, violation in results
+                for focus, violation in fresh
                 if any(_has_subject(store, focus, graph) for graph in graphs)
             ]
             if cache is not None:

@@ -9,6 +9,7 @@ Terms are converted to rdflib's once each (a national corpus repeats the same fe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,9 +72,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def oxigraph_quads(dataset: Dataset) -> list[ox.Quad]:
-    """The quads of ``dataset``'s named graphs as Oxigraph quads, each distinct term converted once
-    (the same few thousand IRIs recur on every quad)."""
+def oxigraph_quads(
+    source: Dataset | Iterable[tuple[Node, Node, Node]], graph: URIRef | None = None
+) -> list[ox.Quad]:
+    """The quads of a Dataset's named graphs, or triples put in ``graph``, as Oxigraph quads; each
+    distinct term converted once (the same few thousand IRIs recur on every quad)."""
     cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -82,11 +85,15 @@ def oxigraph_quads(dataset: Dataset) -> list[ox.Quad]:
             found = cache[node] = to_oxigraph(node)
         return found
 
-    return [
-        ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
-        for s, p, o, g in dataset.quads((None, None, None, None))
-        if isinstance(g, URIRef)
-    ]
+    if isinstance(source, Dataset):
+        return [
+            ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
+            for s, p, o, g in source.quads((None, None, None, None))
+            if isinstance(g, URIRef)
+        ]
+    assert graph is not None
+    name = ox.NamedNode(str(graph))
+    return [ox.Quad(term(s), term(p), term(o), name) for s, p, o in source]  # type: ignore[arg-type]
 
 
 def _check_utf8(path: Path, data: bytes) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset
 from rdflib.query import Result
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["GraphStore", "Quad"]
 
@@ -45,8 +48,9 @@ class GraphStore(ABC):
         """The fingerprint given to the last ``replace``, or None for an empty or foreign store."""
 
     @abstractmethod
-    def replace(self, dataset: Dataset, fingerprint: str) -> None:
-        """Replace everything with the named graphs of ``dataset``; all or nothing."""
+    def replace(self, content: ox.Store, fingerprint: str) -> None:
+        """Replace everything with the named graphs of ``content`` (a build's in-memory Oxigraph
+        store); all or nothing."""
 
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release files or connections."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Dataset
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
 from rdflib.query import Result
+from rdflib.term import Node
 
 from policygraph.errors import StoreError
+from policygraph.namespaces import PREFIXES
+from policygraph.sources.rdffile import to_rdflib
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["MemoryStore"]
@@ -35,5 +39,26 @@ class MemoryStore(GraphStore):
     def fingerprint(self) -> str | None:
         return self._fingerprint
 
-    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str) -> None:
+        dataset = Dataset(default_union=True)
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+        cache: dict[object, Node] = {}
+
+        def term(value: object) -> Node:
+            found = cache.get(value)
+            if found is None:
+                found = cache[value] = to_rdflib(value)
+            return found
+
+        dataset.addN(
+            (
+                term(q.subject),
+                term(q.predicate),
+                term(q.object),
+                dataset.graph(URIRef(q.graph_name.value)),
+            )
+            for q in content.quads_for_pattern(None, None, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        )
         self._dataset, self._fingerprint = dataset, fingerprint

@@ -26,7 +26,7 @@ from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
-from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
+from policygraph.sources.rdffile import to_rdflib
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
@@ -45,8 +45,8 @@ def stored_fingerprint(directory: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
-    """Write ``dataset`` as a new store under ``directory``, then swap it in."""
+def write_store(directory: Path, content: ox.Store, fingerprint: str) -> None:
+    """Write the named graphs of ``content`` as a new store under ``directory``, then swap it in."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
@@ -54,11 +54,12 @@ def write_store(directory: Path, dataset: Dataset, fingerprint: str) -> None:
         raise StoreError(f"{directory}: cannot create the store ({exc.strerror})") from None
     try:
         store = ox.Store(str(staging / "db"))
-        quads = oxigraph_quads(dataset)
-        store.bulk_extend(quads)
+        named = content.quads_for_pattern(None, None, None)
+        store.bulk_extend(q for q in named if q.graph_name != ox.DefaultGraph())
         store.flush()
+        quads = len(store)
         del store
-        manifest = {"fingerprint": fingerprint, "quads": len(quads)}
+        manifest = {"fingerprint": fingerprint, "quads": quads}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap(directory, staging)
     except BaseException:
@@ -108,9 +109,9 @@ class OxigraphStore(GraphStore):
     def fingerprint(self) -> str | None:
         return stored_fingerprint(self.directory)
 
-    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str) -> None:
         self.close()
-        write_store(self.directory, dataset, fingerprint)
+        write_store(self.directory, content, fingerprint)
 
     def query(self, sparql: str) -> Result:
         """SELECT and ASK straight from pyoxigraph, with a term cache; the rest through oxrdflib.

@@ -12,9 +12,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset
 from rdflib.query import Result
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 from policygraph.errors import QueryError, StoreError
 from policygraph.store.base import GraphStore, Quad
@@ -63,7 +66,7 @@ class SparqlStore(GraphStore):
     def fingerprint(self) -> str | None:
         return None  # a foreign store: policygraph never rebuilds it
 
-    def replace(self, dataset: Dataset, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str) -> None:
         raise StoreError(
             f"{self.url}: a SPARQL endpoint is read-only here; build into oxigraph:DIR and load "
             "its export (policygraph export --format trig) into the endpoint"
