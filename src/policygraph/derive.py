@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -96,6 +97,20 @@ class Index:
                 if region != doc.holder:
                     self.by_follower[region].append(doc)
         self.surveyed = self._surveyed(dataset)
+        self._providing: dict[tuple[URIRef, str, str | None], tuple[URIRef, ...]] = {}
+
+    def providing(self, holder: URIRef, tier: str, domain: str | None) -> tuple[URIRef, ...]:
+        """The dedicated documents of ``holder`` that cover the tier (and domain), once each: a
+        province's or the nation's list is asked for by every county under it."""
+        key = (holder, tier, domain)
+        found = self._providing.get(key)
+        if found is None:
+            found = self._providing[key] = tuple(
+                d.iri
+                for d in self.by_holder.get(holder, ())
+                if d.dedicated and _covers(d, tier, domain)
+            )
+        return found
 
     def _documents(self, dataset: Dataset) -> list[Doc]:
         docs: dict[Node, Doc] = {}
@@ -166,11 +181,7 @@ def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
     inherited: set[URIRef] = set()
     nearest: tuple[int, URIRef] | None = None  # (level rank, ancestor) of the nearest provider
     for ancestor in index.ancestors(region):
-        found = [
-            d.iri
-            for d in index.by_holder.get(ancestor, ())
-            if d.dedicated and _covers(d, tier, domain)
-        ]
+        found = index.providing(ancestor, tier, domain)
         if found and nearest is None:
             nearest = (_rank(index, ancestor), ancestor)
         inherited.update(found)
@@ -189,11 +200,7 @@ def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
     fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
     listed = set(followed)
     if fallback_region is not None:
-        listed.update(
-            d.iri
-            for d in index.by_holder[fallback_region]
-            if d.dedicated and _covers(d, tier, domain)
-        )
+        listed.update(index.providing(fallback_region, tier, domain))
     status = "own" if dedicated else "general-only" if own else "inherited" if inherited else "none"
     return Cell(
         region=region,
@@ -223,33 +230,48 @@ def cells(index: Index) -> Iterator[Cell]:
                 yield cell(index, region, tier, domain)
 
 
+@cache
 def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
 
 
+@cache
+def _concept(scheme: str, slug: str) -> URIRef:
+    return ns.concept(scheme, slug)
+
+
+# Namespace attributes make a new URIRef on every access: the cell writer uses these instead.
+_GAP_CELL, _DOMAIN_GAP_CELL = PG.GapCell, PG.DomainGapCell
+_REGION, _TIER, _DOMAIN, _STATUS = PG.region, PG.tier, PG.domain, PG.gapStatus
+_COUNTS = (PG.ownCount, PG.generalCount, PG.inheritedCount)
+_EVIDENCE, _FALLBACK_REGION, _FALLBACK, _REST = (
+    PG.evidence,
+    PG.fallbackRegion,
+    PG.fallback,
+    PG.fallbackRest,
+)
+_TYPE = RDF.type
+
+
 def _triples(found: Cell) -> Iterator[Triple]:
     code_iri = ns.cell(found.region.rsplit("/", 1)[-1], found.tier, found.domain)
-    yield code_iri, RDF.type, PG.DomainGapCell if found.domain else PG.GapCell
-    yield code_iri, PG.region, found.region
-    yield code_iri, PG.tier, ns.concept("tier", found.tier)
+    yield code_iri, _TYPE, _DOMAIN_GAP_CELL if found.domain else _GAP_CELL
+    yield code_iri, _REGION, found.region
+    yield code_iri, _TIER, _concept("tier", found.tier)
     if found.domain:
-        yield code_iri, PG.domain, ns.concept("domain", found.domain)
-    yield code_iri, PG.gapStatus, ns.concept("gap-status", found.status)
-    for name, count in (
-        (PG.ownCount, found.own),
-        (PG.generalCount, found.general),
-        (PG.inheritedCount, found.inherited),
-    ):
+        yield code_iri, _DOMAIN, _concept("domain", found.domain)
+    yield code_iri, _STATUS, _concept("gap-status", found.status)
+    for name, count in zip(_COUNTS, (found.own, found.general, found.inherited), strict=True):
         if count:
             yield code_iri, name, _integer(count)
     for document in found.evidence:
-        yield code_iri, PG.evidence, document
+        yield code_iri, _EVIDENCE, document
     if found.fallback_region is not None:
-        yield code_iri, PG.fallbackRegion, found.fallback_region
+        yield code_iri, _FALLBACK_REGION, found.fallback_region
     for document in found.fallback:
-        yield code_iri, PG.fallback, document
+        yield code_iri, _FALLBACK, document
     if found.rest:
-        yield code_iri, PG.fallbackRest, _integer(found.rest)
+        yield code_iri, _REST, _integer(found.rest)
 
 
 def _provenance(
