@@ -31,6 +31,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDFS, SH, XSD
 from rdflib.term import Node
 
+from policygraph.errors import OntologyError
+
 __all__ = ["Check", "UnsupportedShape", "compile_shapes", "run_check"]
 
 #: Casts that tell a well-formed literal of a datatype from an ill-formed one (SHACL counts an
@@ -75,7 +77,7 @@ _KNOWN = {
 }
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShape(OntologyError):
     """A shape uses a SHACL feature this validator does not compile."""
 
 
@@ -254,9 +256,8 @@ class _Compiler:
         v = self.var()
         for bad in self.bad_value(shape, v):
             yield f"{focus} {path} {v} FILTER ({bad})", v
-        for nested in g.objects(shape, SH.property):
-            for pattern, _ in self.property_failures(nested, (w := self.var())):
-                yield f"{focus} {path} {w} FILTER EXISTS {{ {pattern} }}", w
+        if (shape, SH.property, None) in g:  # its results would be about the values: not needed
+            raise UnsupportedShape(f"{shape}: sh:property on a property shape")
 
     def check_known(self, shape: Node) -> None:
         for predicate in self.g.predicates(shape, None):
@@ -392,8 +393,12 @@ class Result:
 
 def run_check(store: ox.Store, check: Check, within: Sequence[str] = ()) -> Iterator[Result]:
     """The results of one check over ``store``'s union of graphs (focus nodes ``within``)."""
-    solutions = store.query(check.query(within), use_default_graph_as_union=True)
+    try:
+        solutions = store.query(check.query(within), use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise OntologyError(f"shapes.ttl: the SPARQL of {check.shape} is wrong: {exc}") from None
     assert isinstance(solutions, ox.QuerySolutions)
+    has_path = "path" in {v.value for v in solutions.variables}
     for row in solutions:
         focus = row["this"]
         if focus is None:
@@ -410,6 +415,6 @@ def run_check(store: ox.Store, check: Check, within: Sequence[str] = ()) -> Iter
             message = _TEMPLATE.sub(fill, message)
             if value is None:
                 value = focus
-            if "path" in [v.value for v in solutions.variables] and row["path"] is not None:
+            if has_path and row["path"] is not None:
                 path = URIRef(row["path"].value)
         yield Result(focus, path, value, message, check.severity)

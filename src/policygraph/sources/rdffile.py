@@ -9,7 +9,7 @@ Terms are converted to rdflib's once each (a national corpus repeats the same fe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,20 @@ def to_rdflib(term: object) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
+
+
+def rdflib_converter() -> Callable[[object], Node]:
+    """:func:`to_rdflib` with a cache of its own: query results and store copies repeat the same
+    few thousand terms on every row."""
+    cache: dict[object, Node] = {}
+
+    def term(value: object) -> Node:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = to_rdflib(value)
+        return found
+
+    return term
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

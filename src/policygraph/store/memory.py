@@ -7,11 +7,10 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
-from rdflib.term import Node
 
 from policygraph.errors import StoreError
 from policygraph.namespaces import PREFIXES
-from policygraph.sources.rdffile import to_rdflib
+from policygraph.sources.rdffile import rdflib_converter
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["MemoryStore"]
@@ -43,14 +42,7 @@ class MemoryStore(GraphStore):
         dataset = Dataset(default_union=True)
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
-        cache: dict[object, Node] = {}
-
-        def term(value: object) -> Node:
-            found = cache.get(value)
-            if found is None:
-                found = cache[value] = to_rdflib(value)
-            return found
-
+        term = rdflib_converter()
         dataset.addN(
             (
                 term(q.subject),

@@ -26,7 +26,7 @@ from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
-from policygraph.sources.rdffile import to_rdflib
+from policygraph.sources.rdffile import rdflib_converter
 from policygraph.store.base import GraphStore, Quad
 
 __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
@@ -128,15 +128,10 @@ class OxigraphStore(GraphStore):
         if not isinstance(solutions, ox.QuerySolutions):
             return self._dataset.query(sparql)
         variables = [Variable(v.value) for v in solutions.variables]
-        cache: dict[object, Node] = {}
+        convert = rdflib_converter()
 
         def term(value: object) -> Node | None:
-            if value is None:
-                return None
-            found = cache.get(value)
-            if found is None:
-                found = cache[value] = to_rdflib(value)
-            return found
+            return None if value is None else convert(value)
 
         result = Result("SELECT")
         result.vars = variables
@@ -152,13 +147,9 @@ class OxigraphStore(GraphStore):
         return result
 
     def quads(self) -> Iterator[Quad]:
+        term = rdflib_converter()
         for quad in self._inner.quads_for_pattern(None, None, None, None):
-            yield (
-                to_rdflib(quad.subject),
-                to_rdflib(quad.predicate),
-                to_rdflib(quad.object),
-                to_rdflib(quad.graph_name),
-            )
+            yield term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)
 
     def close(self) -> None:
         self._opened = None

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from rdflib.query import Result
 
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-
 from policygraph.errors import QueryError, StoreError
 from policygraph.store.base import GraphStore, Quad
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["SparqlStore"]
 
