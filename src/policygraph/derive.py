@@ -12,7 +12,8 @@ A document covers a domain cell when one of its domains is the cell's or ``gener
 lists its own documents (``pg:evidence``), counts what the status rests on, and names its
 fall-back: the nearest ancestor that provides (``pg:fallbackRegion``) and the fall-back documents
 (``pg:fallback``: that ancestor's dedicated documents for the cell, and any the region is named as
-following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region is
+following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region with status
+``own`` for a tier carries ``pg:ownTier`` for it (a summary of its cells). A region is
 ``pg:surveyed`` when a source of stated facts names it (its documents, one it follows, a claim, a
 statistic, a programme): no data is not the same as no policy.
 
@@ -302,6 +303,9 @@ def derive(dataset: Dataset, *, version: str, fingerprint: str) -> list[Triple]:
         triples.append((region, PG.surveyed, Literal(region in index.surveyed)))
         # The closure of skos:broader, so that "within X" is one lookup on any endpoint.
         triples.extend((region, SKOS.broaderTransitive, a) for a in index.ancestors(region))
+    own_tier = PG.ownTier
     for found in cells(index):
         triples.extend(_triples(found))
+        if found.domain is None and found.status == "own":
+            triples.append((found.region, own_tier, _concept("tier", found.tier)))
     return triples
