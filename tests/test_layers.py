@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "namespaces", "resources"),
     ("sources",),
     ("mapping", "cube"),
-    ("build", "validation", "shacl", "derive"),
+    ("build", "validation", "shacl", "derive", "gaptable"),
     ("store",),
     ("queries",),
     ("gaps", "stats", "export"),

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -477,6 +478,9 @@ def test_every_cell_agrees_with_the_definitions(kind: str, world: World) -> None
             filters = dict(call)
             report = find_gaps(store, **filters)  # type: ignore[arg-type]
             check_report(report, world, **filters)
+            if kind == "oxigraph":  # the named queries, as a SPARQL endpoint's report reads them
+                with mock.patch.object(store, "gap_table", return_value=None):
+                    assert find_gaps(store, **filters) == report  # type: ignore[arg-type]
 
 
 # -- examples -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -14,7 +15,15 @@ from rdflib.term import Node
 
 from policygraph import Inputs
 from policygraph.pipeline import build_store, open_store
-from policygraph.queries import NamedQuery, QueryResult, bind, library, run_query
+from policygraph.queries import (
+    NamedQuery,
+    QueryResult,
+    _select,
+    bind,
+    check_syntax,
+    library,
+    run_query,
+)
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke
@@ -58,6 +67,18 @@ def test_every_query_file_is_well_formed(path: Path) -> None:
         assert param.name in used or f"?{param.name}" in body, f"{param.name} is declared, unused"
     declared = {p.name for p in query.params}
     assert used <= declared, f"#if on undeclared parameters {used - declared}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
+def test_every_variant_of_a_query_file_parses(path: Path) -> None:
+    """A library query is not parsed when it runs (rdflib's parser costs more than a warm gap
+    question), so every choice of its ``#if`` blocks is parsed here."""
+    query = LIBRARY[f"{path.parent.name}/{path.stem}"]
+    assert query.packaged
+    names = sorted(set(re.findall(r"#if\s+!?(\w+)", query.text)))
+    for size in range(len(names) + 1):
+        for given in itertools.combinations(names, size):
+            check_syntax(query.name, _select(query.text, set(given)))
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from policygraph import __version__
 from policygraph.errors import PolicyGraphError, QueryError, StoreError
 from policygraph.export import FORMATS as EXPORT_FORMATS
-from policygraph.export import export
 from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
 from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
@@ -28,13 +27,14 @@ from policygraph.queries import load as load_query
 from policygraph.queries import parse_named, run_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
-from policygraph.reports.network import project, to_graphml
-from policygraph.reports.site import write_site
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
-from policygraph.reports.views import write_view
-from policygraph.stats import graph_stats
-from policygraph.validation import ValidationReport, Violation
+
+if TYPE_CHECKING:
+    from policygraph.validation import ValidationReport, Violation
+
+# The views (networkx, pyvis), the site and the exporters are imported by the commands that use
+# them: a gap report in a fresh process should not pay for them.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -183,6 +183,9 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
     """Serialise the graph (ttl, nt: the union; trig, jsonld: a graph per source; graphml: the
     projection the views draw)."""
     with open_store(obj.store, obj.inputs) as store:
+        from policygraph.export import export
+        from policygraph.reports.network import project, to_graphml
+
         text = to_graphml(project(store)) if fmt == "graphml" else export(store, fmt)
     if output is None:
         click.echo(text, nl=False)
@@ -198,6 +201,8 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
 def stats(obj: Context, fmt: str) -> None:
     """Counts by class, source and level."""
     with open_store(obj.store, obj.inputs) as store:
+        from policygraph.stats import graph_stats
+
         result = graph_stats(store)
     if fmt == "json":
         payload = {
@@ -351,6 +356,8 @@ def viz_command(
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
     with open_store(obj.store, obj.inputs) as store, _writing(output):
+        from policygraph.reports.views import write_view
+
         graph = write_view(
             store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
         )
@@ -369,6 +376,8 @@ def viz_command(
 def site(obj: Context, output: Path) -> None:
     """Write the static browse pages (and their .json twins)."""
     with open_store(obj.store, obj.inputs) as store, _writing(output):
+        from policygraph.reports.site import write_site
+
         pages = write_site(store, output)
     click.echo(f"wrote {pages} pages into {output}")
 
@@ -393,6 +402,8 @@ def serve(obj: Context, host: str, port: int, site_dir: Path | None, verbose: bo
     with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
         if site_dir is None:
             site_dir = Path(scratch)
+            from policygraph.reports.site import write_site
+
             write_site(store, site_dir)
         try:
             server = make_server(store, site_dir, host=host, port=port, verbose=verbose)

@@ -12,10 +12,10 @@ A document covers a domain cell when one of its domains is the cell's or ``gener
 lists its own documents (``pg:evidence``), counts what the status rests on, and names its
 fall-back: the nearest ancestor that provides (``pg:fallbackRegion``) and the fall-back documents
 (``pg:fallback``: that ancestor's dedicated documents for the cell, and any the region is named as
-following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region with status
-``own`` for a tier carries ``pg:ownTier`` for it (a summary of its cells). A region is
-``pg:surveyed`` when a source of stated facts names it (its documents, one it follows, a claim, a
-statistic, a programme): no data is not the same as no policy.
+following), with ``pg:fallbackRest`` counting the inherited documents not listed. A region
+with status ``own`` for a tier carries ``pg:ownTier`` for it (a summary of its cells). A region
+is ``pg:surveyed`` when a source of stated facts names it (its documents, one it follows, a
+claim, a statistic, a programme): no data is not the same as no policy.
 
 The cells go into their own named graph, ``graph/derived``, whose source node says which
 policygraph version derived them from which inputs.
@@ -43,7 +43,7 @@ from policygraph.namespaces import (
     XSD,
 )
 
-__all__ = ["LEVELS", "STATUSES", "Index", "derive"]
+__all__ = ["LEVELS", "STATUSES", "Cell", "Derived", "Index", "derive"]
 
 STATUSES = ("own", "general-only", "inherited", "none")
 #: Levels from the bottom up: the nearest fall-back is the one with the lowest index.
@@ -294,8 +294,17 @@ def _provenance(
     yield ns.DERIVED_GRAPH, PROV.wasDerivedFrom, node
 
 
-def derive(dataset: Dataset, *, version: str, fingerprint: str) -> list[Triple]:
-    """The triples of the named graph ``graph/derived`` (its name is ``ns.DERIVED_GRAPH``)."""
+@dataclass(frozen=True)
+class Derived:
+    """The triples of the named graph ``graph/derived``, and the index and cells they came from."""
+
+    triples: list[Triple]
+    index: Index
+    cells: list[Cell]
+
+
+def derive(dataset: Dataset, *, version: str, fingerprint: str) -> Derived:
+    """The cells of ``dataset`` and the triples of ``graph/derived`` (``ns.DERIVED_GRAPH``)."""
     index = Index(dataset)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
     triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
@@ -304,8 +313,9 @@ def derive(dataset: Dataset, *, version: str, fingerprint: str) -> list[Triple]:
         # The closure of skos:broader, so that "within X" is one lookup on any endpoint.
         triples.extend((region, SKOS.broaderTransitive, a) for a in index.ancestors(region))
     own_tier = PG.ownTier
-    for found in cells(index):
+    found_cells = list(cells(index))
+    for found in found_cells:
         triples.extend(_triples(found))
         if found.domain is None and found.status == "own":
             triples.append((found.region, own_tier, _concept("tier", found.tier)))
-    return triples
+    return Derived(triples, index, found_cells)

@@ -1,9 +1,12 @@
 """The gap report: region × tier coverage, with evidence, fall-backs and the sources' claims.
 
 The cells are derived at build time (:mod:`policygraph.derive`, graph ``graph/derived``); every
-number in the report comes from a named query over them (``gaps/coverage-matrix``,
+number in the report is what a named query over them says (``gaps/coverage-matrix``,
 ``gaps/provision``) or over the claims (``gaps/claims``), so each line can be reproduced in plain
-SPARQL on any endpoint. This module only joins their rows into :class:`Gap` values.
+SPARQL on any endpoint. A local store also keeps the same rows in the gap table the build wrote
+(:mod:`policygraph.gaptable`), read in one indexed query instead of joining every county with
+its documents; a SPARQL endpoint's report comes from the queries. This module only joins rows
+into :class:`Gap` values.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from dataclasses import dataclass, field
 
 from rdflib.term import Node
 
-from policygraph.queries import run_query
+from policygraph import namespaces as ns
+from policygraph.gaptable import GapTable
+from policygraph.queries import bind, load, run_query
 from policygraph.store.base import GraphStore
 
 __all__ = ["STATUSES", "TIERS", "ClaimCheck", "Document", "Gap", "GapReport", "find_gaps"]
@@ -148,7 +153,8 @@ def find_gaps(
     autonomous: bool = False,
     status: str | None = None,
 ) -> GapReport:
-    """The gap report for regions at ``level`` (filtered), one :class:`Gap` per region × tier."""
+    """The gap report for regions at ``level`` (filtered), one :class:`Gap` per region × tier:
+    from the store's gap table where it has one, else from the named queries."""
     params = {"level": level}
     if tier:
         params["tier"] = tier
@@ -158,8 +164,91 @@ def find_gaps(
         params["within"] = within
     if autonomous:
         params["autonomous"] = "true"
+    table = store.gap_table()
+    if table is not None:
+        bind(store, load("gaps/provision"), params)  # the same checks and messages
+        claims: dict[tuple[str, str], list[ClaimCheck]] = {}
+        for code, cell_tier, *check in table.claims(tier):
+            claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
+        gaps = _from_table(table, params, claims, status)
+    else:
+        gaps = _from_queries(store, params, status)
+    gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
+    filters = {k: v for k, v in params.items()}
+    if status:
+        filters["status"] = status
+    return GapReport(gaps, filters)
+
+
+def _within_iri(value: str) -> str:
+    value = value.strip().removeprefix("<").removesuffix(">")
+    return value if "://" in value else str(ns.region(value))
+
+
+def _from_table(
+    table: GapTable,
+    params: dict[str, str],
+    claims: dict[tuple[str, str], list[ClaimCheck]],
+    status: str | None,
+) -> list[Gap]:
+    """The report's cells from the build's gap table (:mod:`policygraph.gaptable`)."""
+    rows = [
+        row
+        for row in table.cells(
+            level=params["level"],
+            tier=params.get("tier"),
+            domain=params.get("domain"),
+            within=_within_iri(params["within"]) if "within" in params else None,
+            autonomous="autonomous" in params,
+        )
+        if not status or row.status == status
+    ]
+    needed = {i for row in rows for i in row.evidence} | {
+        i for row in rows for i, _ in row.fallback
+    }
+    documents = table.documents(needed)
+    made: dict[tuple[int, str], Document] = {}
+
+    def document(i: int, relation: str) -> Document:
+        found = made.get((i, relation))
+        if found is None:
+            d = documents[i]
+            found = made[(i, relation)] = Document(
+                iri=d.iri,
+                title=d.title,
+                number=d.number,
+                year=d.year,
+                specificity=d.specificity,
+                relation=relation,
+                holder=d.holder,
+                holder_label=d.holder_label,
+                holder_level=d.holder_level,
+            )
+        return found
+
+    return [
+        Gap(
+            region=row.region,
+            code=row.code,
+            label=row.label,
+            tier=row.tier,
+            status=row.status,
+            surveyed=row.surveyed,
+            parent=row.parent,
+            parent_label=row.parent_label,
+            evidence=tuple(sorted(document(i, "own") for i in row.evidence)),
+            fallback=tuple(sorted({document(i, r) for i, r in row.fallback})),
+            claims=tuple(sorted(set(claims.get((row.code, row.tier), [])))),
+            fallback_rest=row.rest,
+        )
+        for row in rows
+    ]
+
+
+def _from_queries(store: GraphStore, params: dict[str, str], status: str | None) -> list[Gap]:
+    """The report's cells from the named queries: any store, a SPARQL endpoint among them."""
     documents = _documents(store, params)
-    claims = _claims(store, tier)
+    claims = _claims(store, params.get("tier"))
     gaps: list[Gap] = []
     for row in run_query(store, "gaps/coverage-matrix", params).dicts():
         cell_status = _text(row["status"])
@@ -183,8 +272,4 @@ def find_gaps(
                 fallback_rest=int(_text(row["fallbackRest"]) or 0),
             )
         )
-    gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
-    filters = {k: v for k, v in params.items()}
-    if status:
-        filters["status"] = status
-    return GapReport(gaps, filters)
+    return gaps

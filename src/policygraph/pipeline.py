@@ -12,6 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
@@ -20,12 +21,14 @@ from policygraph import __version__, resources
 from policygraph import namespaces as ns
 from policygraph.build import Built, load_ontology, load_shapes, ontology_files
 from policygraph.build import build_dataset as map_files
-from policygraph.derive import derive
 from policygraph.errors import SourceError, StoreError
 from policygraph.sources import discover
 from policygraph.sources.rdffile import RDF_FORMATS, oxigraph_quads
 from policygraph.store.base import GraphStore
 from policygraph.validation import DirectoryCache, Unit, ValidationReport, validate
+
+if TYPE_CHECKING:
+    from policygraph.gaptable import TableRows
 
 __all__ = [
     "DEFAULT_STORE",
@@ -50,6 +53,7 @@ BUILD_CODE = (
     "mapping.py",
     "cube.py",
     "derive.py",
+    "gaptable.py",
     "namespaces.py",
     "validation.py",
     "sources/__init__.py",
@@ -163,12 +167,15 @@ def cache_dir(spec: str) -> Path | None:
 @dataclass(frozen=True)
 class Build:
     """What a build made: every graph in an in-memory Oxigraph store (the sources' and, when the
-    data conforms, the derived one), the validation report, and the fingerprint of the inputs."""
+    data conforms, the derived one and the gap table), the validation report, and the
+    fingerprint of the inputs."""
 
     content: ox.Store
     report: ValidationReport
     fingerprint: str
     derived: int = 0
+    #: The gap report's rows (:mod:`policygraph.gaptable`), when the cells were derived.
+    table: TableRows | None = None
 
 
 def build(inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = True) -> Build:
@@ -187,12 +194,16 @@ def build(inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = Tru
         cache=DirectoryCache(cache) if cache is not None else None,
         store=content,
     )
-    derived = 0
+    derived, table = 0, None
     if report.conforms and derive_cells:
-        triples = derive(built.dataset, version=__version__, fingerprint=stamp)
-        content.bulk_extend(oxigraph_quads(triples, graph=ns.DERIVED_GRAPH))
-        derived = len(triples)
-    return Build(content, report, stamp, derived)
+        from policygraph.derive import derive
+        from policygraph.gaptable import table_rows
+
+        found = derive(built.dataset, version=__version__, fingerprint=stamp)
+        content.bulk_extend(oxigraph_quads(found.triples, graph=ns.DERIVED_GRAPH))
+        derived = len(found.triples)
+        table = table_rows(built.dataset, found.index, found.cells, stamp)
+    return Build(content, report, stamp, derived, table)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -234,7 +245,7 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
     done = build(inputs, cache=cache_dir(spec))
     report, derived = done.report, done.derived
     if report.conforms:
-        target.replace(done.content, done.fingerprint)
+        target.replace(done.content, done.fingerprint, done.table)
     graphs = _count(done.content)
     return BuildSummary(
         quads=sum(graphs.values()),

@@ -1,8 +1,9 @@
 """The one small interface every store implements (memory, Oxigraph on disk, SPARQL endpoint).
 
 A store is read (SPARQL over the union of its named graphs, or every quad) and written whole:
-``replace(dataset, fingerprint)`` swaps in a new dataset together with the fingerprint of the
-inputs it was built from. When to rebuild is not a store's business (:mod:`policygraph.pipeline`).
+``replace(dataset, fingerprint, table)`` swaps in a new dataset together with the fingerprint of
+the inputs it was built from and the gap table derived with it. When to rebuild is not a store's
+business (:mod:`policygraph.pipeline`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from rdflib.term import Node
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+
+    from policygraph.gaptable import GapTable, TableRows
 
 __all__ = ["GraphStore", "Quad"]
 
@@ -48,9 +51,14 @@ class GraphStore(ABC):
         """The fingerprint given to the last ``replace``, or None for an empty or foreign store."""
 
     @abstractmethod
-    def replace(self, content: ox.Store, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
         """Replace everything with the named graphs of ``content`` (a build's in-memory Oxigraph
-        store); all or nothing."""
+        store) and the gap table made with them; all or nothing."""
+
+    def gap_table(self) -> GapTable | None:
+        """The gap table of the last ``replace``, or None (a SPARQL endpoint has none: its
+        reports come from the named queries)."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release files or connections."""

@@ -9,6 +9,7 @@ from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
 from policygraph.errors import StoreError
+from policygraph.gaptable import GapTable, TableRows
 from policygraph.namespaces import PREFIXES
 from policygraph.sources.rdffile import rdflib_converter
 from policygraph.store.base import GraphStore, Quad
@@ -20,6 +21,7 @@ class MemoryStore(GraphStore):
     def __init__(self, dataset: Dataset | None = None, fingerprint: str | None = None) -> None:
         self._dataset = dataset
         self._fingerprint = fingerprint
+        self._table: GapTable | None = None
         self.spec = "memory"
 
     def _data(self) -> Dataset:
@@ -38,7 +40,10 @@ class MemoryStore(GraphStore):
     def fingerprint(self) -> str | None:
         return self._fingerprint
 
-    def replace(self, content: ox.Store, fingerprint: str) -> None:
+    def gap_table(self) -> GapTable | None:
+        return self._table
+
+    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
         dataset = Dataset(default_union=True)
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
@@ -54,3 +59,4 @@ class MemoryStore(GraphStore):
             if isinstance(q.graph_name, ox.NamedNode)
         )
         self._dataset, self._fingerprint = dataset, fingerprint
+        self._table = GapTable.in_memory(table) if table is not None else None

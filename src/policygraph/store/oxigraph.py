@@ -4,6 +4,7 @@ Layout of a store directory::
 
     DIR/current/db/             the RocksDB files
     DIR/current/manifest.json   {"fingerprint": …, "triples": …}
+    DIR/current/gaps.sqlite     the gap table (:mod:`policygraph.gaptable`)
 
 A build writes a complete new store into ``DIR/build-…`` and only then swaps it in, so a failed
 build leaves the previous store as it was.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,6 +28,7 @@ from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
+from policygraph.gaptable import GapTable, TableRows
 from policygraph.sources.rdffile import rdflib_converter
 from policygraph.store.base import GraphStore, Quad
 
@@ -33,6 +36,7 @@ __all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
+TABLE = "gaps.sqlite"
 
 
 def stored_fingerprint(directory: Path) -> str | None:
@@ -45,8 +49,11 @@ def stored_fingerprint(directory: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def write_store(directory: Path, content: ox.Store, fingerprint: str) -> None:
-    """Write the named graphs of ``content`` as a new store under ``directory``, then swap it in."""
+def write_store(
+    directory: Path, content: ox.Store, fingerprint: str, table: TableRows | None = None
+) -> None:
+    """Write the named graphs of ``content`` (and the gap table) as a new store under
+    ``directory``, then swap it in."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
@@ -59,6 +66,8 @@ def write_store(directory: Path, content: ox.Store, fingerprint: str) -> None:
         store.flush()
         quads = len(store)
         del store
+        if table is not None:
+            table.write(staging / TABLE)
         manifest = {"fingerprint": fingerprint, "quads": quads}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap(directory, staging)
@@ -84,6 +93,7 @@ class OxigraphStore(GraphStore):
         self.directory = directory
         self.spec = f"oxigraph:{directory}"
         self._opened: tuple[ox.Store, Dataset] | None = None
+        self._table: GapTable | None = None
 
     def _open(self) -> tuple[ox.Store, Dataset]:
         if self._opened is None:
@@ -109,9 +119,20 @@ class OxigraphStore(GraphStore):
     def fingerprint(self) -> str | None:
         return stored_fingerprint(self.directory)
 
-    def replace(self, content: ox.Store, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
         self.close()
-        write_store(self.directory, content, fingerprint)
+        write_store(self.directory, content, fingerprint, table)
+
+    def gap_table(self) -> GapTable | None:
+        if self._table is None:
+            path = self.directory / CURRENT / TABLE
+            if not path.is_file():
+                return None
+            try:
+                self._table = GapTable.open(path)
+            except sqlite3.Error as exc:
+                raise StoreError(f"{path}: cannot open the gap table ({exc})") from None
+        return self._table
 
     def query(self, sparql: str) -> Result:
         """SELECT and ASK straight from pyoxigraph, with a term cache; the rest through oxrdflib.
@@ -153,3 +174,6 @@ class OxigraphStore(GraphStore):
 
     def close(self) -> None:
         self._opened = None
+        if self._table is not None:
+            self._table.close()
+            self._table = None

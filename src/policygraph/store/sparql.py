@@ -22,6 +22,8 @@ from policygraph.store.base import GraphStore, Quad
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from policygraph.gaptable import TableRows
+
 __all__ = ["SparqlStore"]
 
 _ACCEPT = "application/sparql-results+json"
@@ -66,7 +68,7 @@ class SparqlStore(GraphStore):
     def fingerprint(self) -> str | None:
         return None  # a foreign store: policygraph never rebuilds it
 
-    def replace(self, content: ox.Store, fingerprint: str) -> None:
+    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
         raise StoreError(
             f"{self.url}: a SPARQL endpoint is read-only here; build into oxigraph:DIR and load "
             "its export (policygraph export --format trig) into the endpoint"

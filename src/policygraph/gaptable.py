@@ -1,0 +1,396 @@
+"""The gap table: the gap report's rows, made at build time beside the derived graph.
+
+Every gap report reads the same region × tier cells with their evidence and fall-back documents.
+Asking a store for them in SPARQL (``gaps/coverage-matrix`` and ``gaps/provision``) joins every
+county with every document it rests on and converts each term, 64,000 rows at 20,000 documents:
+seconds per report. The build already holds all of it in Python (:mod:`policygraph.derive`), so
+it writes the rows once into a small SQLite database that a local store keeps with its quads
+(``DIR/current/gaps.sqlite``, swapped in with them) and the report reads with one indexed query.
+
+The table says what the named queries say, row for row: a region needs its code, English label
+and level; a document in a cell's lists needs its English title, specificity, and a holder with
+code, English label and level (the queries' patterns), and a fall-back document is
+``relevant-for`` when the region is named as following it, else ``ancestor``. A SPARQL endpoint
+has no table; its reports come from the named queries, and the tests check that both agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, URIRef
+
+from policygraph.derive import Cell, Index
+from policygraph.namespaces import DCTERMS, ELI, PG, RDF, RDFS, SKOS
+
+__all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
+
+SCHEMA_VERSION = 1
+AUTONOMOUS = frozenset(
+    {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
+)
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE region(
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,
+    level TEXT NOT NULL, surveyed INTEGER NOT NULL, autonomous INTEGER NOT NULL,
+    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL);
+CREATE TABLE ancestor(region INTEGER NOT NULL, ancestor TEXT NOT NULL);
+CREATE TABLE document(
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL, title TEXT NOT NULL, number TEXT NOT NULL,
+    year TEXT NOT NULL, specificity TEXT NOT NULL, holder TEXT NOT NULL,
+    holder_label TEXT NOT NULL, holder_level TEXT NOT NULL);
+CREATE TABLE cell(
+    region INTEGER NOT NULL, tier TEXT NOT NULL, domain TEXT NOT NULL, status TEXT NOT NULL,
+    rest INTEGER NOT NULL, evidence TEXT NOT NULL, fallback TEXT NOT NULL);
+CREATE TABLE claim(
+    code TEXT NOT NULL, tier TEXT NOT NULL, claim TEXT NOT NULL, id TEXT NOT NULL,
+    kind TEXT NOT NULL, verdict TEXT NOT NULL, locator TEXT NOT NULL, comment TEXT NOT NULL,
+    counterexample TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
+CREATE INDEX cell_by_domain ON cell(domain, tier, region);
+"""
+
+
+def _slug(node: object) -> str:
+    return str(node).rsplit("/", 1)[-1]
+
+
+def _english(dataset: Dataset, predicate: URIRef) -> dict[URIRef, str]:
+    found: dict[URIRef, str] = {}
+    for subject, value in dataset.subject_objects(predicate):
+        if getattr(value, "language", None) == "en" and isinstance(subject, URIRef):
+            found.setdefault(subject, str(value))
+    return found
+
+
+def _single(dataset: Dataset, predicate: URIRef) -> dict[URIRef, str]:
+    return {s: str(o) for s, o in dataset.subject_objects(predicate) if isinstance(s, URIRef)}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    iri: str
+    title: str
+    number: str
+    year: str
+    specificity: str
+    holder: str
+    holder_label: str
+    holder_level: str
+
+
+@dataclass(frozen=True)
+class CellRow:
+    """One region × tier (× domain) cell, as the report reads it."""
+
+    region: str
+    code: str
+    label: str
+    level: str
+    surveyed: bool
+    parent: str
+    parent_label: str
+    tier: str
+    status: str
+    rest: int
+    evidence: tuple[int, ...]  # document ids
+    fallback: tuple[tuple[int, str], ...]  # (document id, relation)
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """A build's table, in memory until a store writes it (:meth:`write`)."""
+
+    fingerprint: str
+    regions: list[tuple[object, ...]]
+    ancestors: list[tuple[int, str]]
+    documents: list[tuple[object, ...]]
+    cells: list[tuple[object, ...]]
+    claims: list[tuple[str, ...]]
+
+    def write(self, target: Path | sqlite3.Connection) -> None:
+        """Write into a new database file, or into an open (empty) connection."""
+        connection = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(target)
+        try:
+            connection.executescript(_SCHEMA)
+            connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
+            )
+            connection.executemany("INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?)", self.regions)
+            connection.executemany("INSERT INTO ancestor VALUES (?,?)", self.ancestors)
+            connection.executemany(
+                "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
+            )
+            connection.executemany("INSERT INTO cell VALUES (?,?,?,?,?,?,?)", self.cells)
+            connection.executemany("INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?)", self.claims)
+            connection.executescript(_INDEXES)
+            connection.commit()
+        finally:
+            if connection is not target:
+                connection.close()
+
+
+def table_rows(dataset: Dataset, index: Index, cells: list[Cell], fingerprint: str) -> TableRows:
+    """The table of ``cells`` (all of a build's, from ``index`` over ``dataset``)."""
+    labels = _english(dataset, SKOS.prefLabel)
+    titles = _english(dataset, DCTERMS.title)
+    numbers = _single(dataset, ELI.id_local)
+    years = _single(dataset, PG.year)
+    specificity = {s: _slug(o) for s, o in _single(dataset, PG.specificity).items()}
+    division = {s: _slug(o) for s, o in _single(dataset, PG.divisionType).items()}
+
+    region_ids: dict[URIRef, int] = {}
+    region_rows: list[tuple[object, ...]] = []
+    ancestor_rows: list[tuple[int, str]] = []
+    for region in sorted(index.regions, key=str):
+        label, level = labels.get(region), index.level.get(region)
+        if label is None or level is None:
+            continue  # the queries need both
+        parent = index.parent.get(region)
+        parent_label = labels.get(parent) if parent is not None else None
+        has_parent = parent is not None and parent in index.regions and parent_label is not None
+        region_ids[region] = rid = len(region_rows)
+        region_rows.append(
+            (
+                rid,
+                str(region),
+                index.regions[region],
+                label,
+                level,
+                int(region in index.surveyed),
+                int(division.get(region) in AUTONOMOUS),
+                index.regions[parent] if has_parent and parent is not None else "",
+                parent_label if has_parent and parent_label is not None else "",
+            )
+        )
+        ancestor_rows.extend((rid, str(a)) for a in index.ancestors(region))
+
+    holders = {d.iri: d.holder for d in index.docs}
+    document_ids: dict[URIRef, int | None] = {}
+    document_rows: list[tuple[object, ...]] = []
+
+    def document(iri: URIRef) -> int | None:
+        if iri in document_ids:
+            return document_ids[iri]
+        holder = holders.get(iri)
+        title, spec = titles.get(iri), specificity.get(iri)
+        found = None
+        if (
+            holder is not None
+            and holder in index.regions
+            and title is not None
+            and spec is not None
+            and holder in labels
+            and holder in index.level
+        ):
+            found = len(document_rows)
+            document_rows.append(
+                (
+                    found,
+                    str(iri),
+                    title,
+                    numbers.get(iri, ""),
+                    years.get(iri, ""),
+                    spec,
+                    index.regions[holder],
+                    labels[holder],
+                    index.level[holder],
+                )
+            )
+        document_ids[iri] = found
+        return found
+
+    followed = {d.iri: d.follows for d in index.docs}
+    cell_rows: list[tuple[object, ...]] = []
+    for found in cells:
+        cell_region = region_ids.get(found.region)
+        if cell_region is None:
+            continue
+        evidence = [i for i in map(document, found.evidence) if i is not None]
+        fallback = []
+        for iri in found.fallback:
+            i = document(iri)
+            if i is not None:
+                relation = "relevant-for" if found.region in followed.get(iri, ()) else "ancestor"
+                fallback.append((i, relation))
+        cell_rows.append(
+            (
+                cell_region,
+                found.tier,
+                found.domain or "",
+                found.status,
+                found.rest,
+                json.dumps(evidence, separators=(",", ":")),
+                json.dumps(fallback, separators=(",", ":")),
+            )
+        )
+
+    claim_rows = _claims(dataset, index, labels)
+    return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
+
+
+def _claims(dataset: Dataset, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
+    """The rows of the named query ``gaps/claims``: each claim × region × tier, its verdict.
+
+    A missing-policy claim agrees when the region has no dedicated document of its own for the
+    tier whose domains meet the claim's (or general) and whose target groups meet the claim's,
+    where the claim names them; it disagrees otherwise, naming the first such document.
+    """
+    single = {p: _single(dataset, p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
+    kinds = {s: _slug(o) for s, o in _single(dataset, PG.claimKind).items()}
+    comments = _single(dataset, RDFS.comment)
+    groups_of: dict[URIRef, set[URIRef]] = {}
+    for subject, group in dataset.subject_objects(PG.targetGroup):
+        groups_of.setdefault(subject, set()).add(group)  # type: ignore[arg-type]
+    rows: list[tuple[str, ...]] = []
+    for claim in sorted(
+        s for s in dataset.subjects(RDF.type, PG.GapClaim) if isinstance(s, URIRef)
+    ):
+        values = [single[p].get(claim) for p in single]
+        kind, comment = kinds.get(claim), comments.get(claim)
+        if None in values or kind is None or comment is None:
+            continue  # the query's pattern needs them all
+        claim_id, _, locator = (str(v) for v in values)
+        regions: set[URIRef] = set()
+        for about in dataset.objects(claim, PG.aboutRegion):
+            if about in index.regions:
+                regions.add(about)  # type: ignore[arg-type]
+            regions.update(m for m in dataset.objects(about, SKOS.member) if isinstance(m, URIRef))
+        claim_tiers = {_slug(t) for t in dataset.objects(claim, PG.tier)}
+        domains = {_slug(d) for d in dataset.objects(claim, PG.domain)}
+        groups = groups_of.get(claim, set())
+        for region in regions:
+            code, label = index.regions.get(region), labels.get(region)
+            if code is None or label is None:
+                continue
+            for tier in index.tiers:
+                if claim_tiers and tier not in claim_tiers:
+                    continue
+                against = sorted(
+                    str(d.iri)
+                    for d in index.by_holder.get(region, ())
+                    if d.dedicated
+                    and tier in d.tiers
+                    and d.domains
+                    and (not domains or d.domains & (domains | {"general"}))
+                    and (not groups or groups & groups_of.get(d.iri, set()))
+                )
+                verdict = (
+                    "not-checkable"
+                    if kind != "missing-policy"
+                    else "disagrees"
+                    if against
+                    else "agrees"
+                )
+                counterexample = against[0] if against else ""
+                rows.append(
+                    (
+                        code,
+                        tier,
+                        str(claim),
+                        claim_id,
+                        kind,
+                        verdict,
+                        locator,
+                        comment,
+                        counterexample,
+                    )
+                )
+    return rows
+
+
+class GapTable:
+    """A written table, opened read-only."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    def open(cls, path: Path) -> GapTable:
+        """Open a table file read-only (it never changes: a build writes a new one)."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+    @classmethod
+    def in_memory(cls, rows: TableRows) -> GapTable:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        rows.write(db)
+        return cls(db)
+
+    def fingerprint(self) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        return row[0] if row else None
+
+    def cells(
+        self,
+        *,
+        level: str,
+        tier: str | None = None,
+        domain: str | None = None,
+        within: str | None = None,
+        autonomous: bool = False,
+    ) -> Iterator[CellRow]:
+        """The cells of regions at ``level`` (filtered as the named queries filter them)."""
+        sql = [
+            "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
+            "c.tier, c.status, c.rest, c.evidence, c.fallback",
+            "FROM cell c JOIN region r ON r.id = c.region",
+            "WHERE c.domain = ? AND r.level = ?",
+        ]
+        args: list[object] = [domain or "", level]
+        if tier:
+            sql.append("AND c.tier = ?")
+            args.append(tier)
+        if within:
+            sql.append("AND c.region IN (SELECT region FROM ancestor WHERE ancestor = ?)")
+            args.append(within)
+        if autonomous:
+            sql.append("AND r.autonomous = 1")
+        for row in self._db.execute(" ".join(sql), args):
+            yield CellRow(
+                region=row[0],
+                code=row[1],
+                label=row[2],
+                level=row[3],
+                surveyed=bool(row[4]),
+                parent=row[5],
+                parent_label=row[6],
+                tier=row[7],
+                status=row[8],
+                rest=row[9],
+                evidence=tuple(json.loads(row[10])),
+                fallback=tuple((i, r) for i, r in json.loads(row[11])),
+            )
+
+    def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
+        """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""
+        sql = "SELECT * FROM claim" + (" WHERE tier = ?" if tier else "")
+        yield from self._db.execute(sql, (tier,) if tier else ())
+
+    def documents(self, ids: set[int] | None = None) -> dict[int, DocumentRow]:
+        """The documents with these ids (all when None)."""
+        query = "SELECT * FROM document"
+        rows = self._db.execute(query).fetchall() if ids is None else self._some(ids)
+        return {int(row[0]): DocumentRow(*row[1:]) for row in rows}
+
+    def _some(self, ids: set[int]) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += self._db.execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
+        return found
+
+    def close(self) -> None:
+        self._db.close()
