@@ -65,24 +65,20 @@ class Doc:
     follows: set[URIRef] = field(default_factory=set)  # regions it is relevant for
 
 
-def _slug(node: Node) -> str:
-    return str(node).rsplit("/", 1)[-1]
-
-
 class Index:
     """What the cells need, read once from the dataset: regions, parents, levels, documents."""
 
     def __init__(self, dataset: Dataset) -> None:
-        self.tiers = sorted(_slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier")))
+        self.tiers = sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier")))
         self.domains = sorted(
-            _slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
+            ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
         )
         self.regions: dict[URIRef, str] = {}  # region → code
         for region, code in dataset.subject_objects(SKOS.notation):
             if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
                 self.regions[region] = str(code)
         self.level = {
-            r: _slug(level) for r, level in dataset.subject_objects(PG.level) if r in self.regions
+            r: ns.slug(level) for r, level in dataset.subject_objects(PG.level) if r in self.regions
         }
         self.parent = {
             r: p
@@ -122,7 +118,7 @@ class Index:
         for predicate, attribute in ((PG.tier, "tiers"), (PG.domain, "domains")):
             for subject, value in dataset.subject_objects(predicate):
                 if subject in docs:
-                    getattr(docs[subject], attribute).add(_slug(value))
+                    getattr(docs[subject], attribute).add(ns.slug(value))
         for subject, region in dataset.subject_objects(ELI.relevant_for):
             if subject in docs and isinstance(region, URIRef):
                 docs[subject].follows.add(region)
@@ -255,7 +251,7 @@ _TYPE = RDF.type
 
 
 def _triples(found: Cell) -> Iterator[Triple]:
-    code_iri = ns.cell(found.region.rsplit("/", 1)[-1], found.tier, found.domain)
+    code_iri = ns.cell(ns.slug(found.region), found.tier, found.domain)
     yield code_iri, _TYPE, _DOMAIN_GAP_CELL if found.domain else _GAP_CELL
     yield code_iri, _REGION, found.region
     yield code_iri, _TIER, _concept("tier", found.tier)

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 from rdflib.term import Node
 
-from policygraph import namespaces as ns
 from policygraph.gaptable import GapTable
-from policygraph.queries import bind, load, run_query
+from policygraph.queries import load, resolve, run_query
 from policygraph.store.base import GraphStore
 
 __all__ = ["STATUSES", "TIERS", "ClaimCheck", "Document", "Gap", "GapReport", "find_gaps"]
@@ -166,11 +165,9 @@ def find_gaps(
         params["autonomous"] = "true"
     table = store.gap_table()
     if table is not None:
-        bind(store, load("gaps/provision"), params)  # the same checks and messages
-        claims: dict[tuple[str, str], list[ClaimCheck]] = {}
-        for code, cell_tier, *check in table.claims(tier):
-            claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
-        gaps = _from_table(table, params, claims, status)
+        # The named queries' checks and messages, and their terms (a code or an IRI alike).
+        given, terms = resolve(store, load("gaps/provision"), params)
+        gaps = _from_table(table, terms, "autonomous" in given, status)
     else:
         gaps = _from_queries(store, params, status)
     gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
@@ -180,29 +177,25 @@ def find_gaps(
     return GapReport(gaps, filters)
 
 
-def _within_iri(value: str) -> str:
-    value = value.strip().removeprefix("<").removesuffix(">")
-    return value if "://" in value else str(ns.region(value))
-
-
 def _from_table(
-    table: GapTable,
-    params: dict[str, str],
-    claims: dict[tuple[str, str], list[ClaimCheck]],
-    status: str | None,
+    table: GapTable, terms: dict[str, Node], autonomous: bool, status: str | None
 ) -> list[Gap]:
     """The report's cells from the build's gap table (:mod:`policygraph.gaptable`)."""
+    tier = _slug(terms["tier"]) if "tier" in terms else None
     rows = [
         row
         for row in table.cells(
-            level=params["level"],
-            tier=params.get("tier"),
-            domain=params.get("domain"),
-            within=_within_iri(params["within"]) if "within" in params else None,
-            autonomous="autonomous" in params,
+            level=_slug(terms["level"]),
+            tier=tier,
+            domain=_slug(terms["domain"]) if "domain" in terms else None,
+            within=str(terms["within"]) if "within" in terms else None,
+            autonomous=autonomous,
         )
         if not status or row.status == status
     ]
+    claims: dict[tuple[str, str], list[ClaimCheck]] = {}
+    for code, cell_tier, *check in table.claims(tier):
+        claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
     needed = {i for row in rows for i in row.evidence} | {
         i for row in rows for i, _ in row.fallback
     }

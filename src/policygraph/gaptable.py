@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, URIRef
 
+from policygraph import namespaces as ns
 from policygraph.derive import Cell, Index
+from policygraph.errors import StoreError
 from policygraph.namespaces import DCTERMS, ELI, PG, RDF, RDFS, SKOS
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
@@ -58,10 +60,6 @@ _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
 """
-
-
-def _slug(node: object) -> str:
-    return str(node).rsplit("/", 1)[-1]
 
 
 def _english(dataset: Dataset, predicate: URIRef) -> dict[URIRef, str]:
@@ -146,8 +144,8 @@ def table_rows(dataset: Dataset, index: Index, cells: list[Cell], fingerprint: s
     titles = _english(dataset, DCTERMS.title)
     numbers = _single(dataset, ELI.id_local)
     years = _single(dataset, PG.year)
-    specificity = {s: _slug(o) for s, o in _single(dataset, PG.specificity).items()}
-    division = {s: _slug(o) for s, o in _single(dataset, PG.divisionType).items()}
+    specificity = {s: ns.slug(o) for s, o in _single(dataset, PG.specificity).items()}
+    division = {s: ns.slug(o) for s, o in _single(dataset, PG.divisionType).items()}
 
     region_ids: dict[URIRef, int] = {}
     region_rows: list[tuple[object, ...]] = []
@@ -247,7 +245,7 @@ def _claims(dataset: Dataset, index: Index, labels: dict[URIRef, str]) -> list[t
     where the claim names them; it disagrees otherwise, naming the first such document.
     """
     single = {p: _single(dataset, p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
-    kinds = {s: _slug(o) for s, o in _single(dataset, PG.claimKind).items()}
+    kinds = {s: ns.slug(o) for s, o in _single(dataset, PG.claimKind).items()}
     comments = _single(dataset, RDFS.comment)
     groups_of: dict[URIRef, set[URIRef]] = {}
     for subject, group in dataset.subject_objects(PG.targetGroup):
@@ -266,8 +264,8 @@ def _claims(dataset: Dataset, index: Index, labels: dict[URIRef, str]) -> list[t
             if about in index.regions:
                 regions.add(about)  # type: ignore[arg-type]
             regions.update(m for m in dataset.objects(about, SKOS.member) if isinstance(m, URIRef))
-        claim_tiers = {_slug(t) for t in dataset.objects(claim, PG.tier)}
-        domains = {_slug(d) for d in dataset.objects(claim, PG.domain)}
+        claim_tiers = {ns.slug(t) for t in dataset.objects(claim, PG.tier)}
+        domains = {ns.slug(d) for d in dataset.objects(claim, PG.domain)}
         groups = groups_of.get(claim, set())
         for region in regions:
             code, label = index.regions.get(region), labels.get(region)
@@ -312,14 +310,23 @@ def _claims(dataset: Dataset, index: Index, labels: dict[URIRef, str]) -> list[t
 class GapTable:
     """A written table, opened read-only."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, name: str = "the gap table") -> None:
         self._db = db
+        self._name = name
+
+    def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self._name}: cannot read the gap table ({exc}); run `policygraph build`"
+            ) from None
 
     @classmethod
     def open(cls, path: Path) -> GapTable:
         """Open a table file read-only (it never changes: a build writes a new one)."""
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False), str(path))
 
     @classmethod
     def in_memory(cls, rows: TableRows) -> GapTable:
@@ -328,7 +335,7 @@ class GapTable:
         return cls(db)
 
     def fingerprint(self) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        row = self._execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         return row[0] if row else None
 
     def cells(
@@ -356,7 +363,7 @@ class GapTable:
             args.append(within)
         if autonomous:
             sql.append("AND r.autonomous = 1")
-        for row in self._db.execute(" ".join(sql), args):
+        for row in self._execute(" ".join(sql), args):
             yield CellRow(
                 region=row[0],
                 code=row[1],
@@ -375,12 +382,12 @@ class GapTable:
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
         """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""
         sql = "SELECT * FROM claim" + (" WHERE tier = ?" if tier else "")
-        yield from self._db.execute(sql, (tier,) if tier else ())
+        yield from self._execute(sql, (tier,) if tier else ())
 
     def documents(self, ids: set[int] | None = None) -> dict[int, DocumentRow]:
         """The documents with these ids (all when None)."""
         query = "SELECT * FROM document"
-        rows = self._db.execute(query).fetchall() if ids is None else self._some(ids)
+        rows = self._execute(query).fetchall() if ids is None else self._some(ids)
         return {int(row[0]): DocumentRow(*row[1:]) for row in rows}
 
     def _some(self, ids: set[int]) -> list[tuple[Any, ...]]:
@@ -389,7 +396,7 @@ class GapTable:
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            found += self._db.execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
+            found += self._execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
         return found
 
     def close(self) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "region",
     "region_group",
     "scheme",
+    "slug",
     "source",
     "year",
 ]
@@ -124,6 +125,11 @@ def dataset(slug: str) -> URIRef:
 
 def observation(dataset_slug: str, region_code: str, indicator: str, period: str) -> URIRef:
     return URIRef(f"{BASE}id/obs/{dataset_slug}/{region_code}/{indicator}/{period}")
+
+
+def slug(iri: object) -> str:
+    """The last path segment of an instance or concept IRI: ``id/tier/commercial`` → commercial."""
+    return str(iri).rsplit("/", 1)[-1]
 
 
 def cell(code: str, tier: str, domain: str | None = None) -> URIRef:

@@ -203,8 +203,11 @@ def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
     return iri
 
 
-def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
-    """The query text with ``#if`` blocks resolved and a VALUES block for the given parameters."""
+def resolve(
+    store: GraphStore, query: NamedQuery, values: dict[str, str]
+) -> tuple[set[str], dict[str, Node]]:
+    """The parameters given (defaults included, booleans only when true) and their validated
+    terms: every check and message of ``--param``, without the query text."""
     for name in values:
         if query.param(name) is None:
             names = ", ".join(p.name for p in query.params) or "none"
@@ -230,6 +233,12 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
             continue
         terms[name] = _term(store, query, param, raw)
         given.add(name)
+    return given, terms
+
+
+def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with ``#if`` blocks resolved and a VALUES block for the given parameters."""
+    given, terms = resolve(store, query, values)
     text = _select(query.text, given)
     if not query.packaged:
         _check_template(query.name, text)
