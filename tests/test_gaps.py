@@ -230,3 +230,13 @@ def test_the_gap_table_says_what_the_named_queries_say(
         from_queries = find_gaps(store, **filters)  # type: ignore[arg-type]
     assert from_table.gaps, "the filters should select some cells"
     assert from_table == from_queries
+
+
+def test_a_tier_or_region_given_as_an_iri_selects_the_same_cells(store: GraphStore) -> None:
+    by_code = find_gaps(store, tier="commercial", within="620000")
+    by_iri = find_gaps(
+        store,
+        tier="https://w3id.org/policygraph/id/tier/commercial",
+        within="https://w3id.org/policygraph/id/region/620000",
+    )
+    assert by_code.gaps and by_iri.gaps == by_code.gaps
