@@ -1,6 +1,6 @@
-"""Read the data files and the ontology into one rdflib Dataset: a named graph per source.
+"""Read the data files and the ontology into one dataset: a named graph per source.
 
-``build_dataset`` is pure: it reads files and returns a Dataset, or raises
+``build_dataset`` is pure: it reads files and returns the dataset (:class:`Built`), or raises
 :class:`SourceError`/:class:`OntologyError` at the first bad input. Validating it is
 :mod:`policygraph.validation`'s business, deriving the gap cells :mod:`policygraph.derive`'s,
 writing it a store's; :mod:`policygraph.pipeline` decides when each runs.
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -20,6 +21,7 @@ from policygraph import namespaces as ns
 from policygraph.errors import OntologyError, SourceError
 from policygraph.mapping import Mapper, Vocabulary
 from policygraph.sources import RdfFile, TableFile, read
+from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
 
 __all__ = [
     "SHAPES_FILE",
@@ -76,34 +78,59 @@ def load_shapes(ontology_dir: Path) -> Graph:
 
 @dataclass
 class Built:
-    """The dataset, and which named graphs came from which RDF files (the rest: the tables)."""
+    """The build's dataset: every graph in an in-memory Oxigraph store (``content``), the graphs
+    the tables made and the ontology also as rdflib's (``tables``, where the mapping wrote them),
+    and which named graphs came from which RDF files."""
 
-    dataset: Dataset
+    content: ox.Store
+    tables: Dataset
     rdf_graphs: dict[URIRef, list[Path]] = field(default_factory=dict)
+
+    def graph_sizes(self) -> dict[URIRef, int]:
+        """Triples per named graph, by name."""
+        rows = self.content.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        assert isinstance(rows, ox.QuerySolutions)
+        return {URIRef(row["g"].value): int(row["n"].value) for row in rows}
+
+    def dataset(self) -> Dataset:
+        """Everything as one rdflib Dataset (for inspection and tests; slow for national data)."""
+        dataset = Dataset(default_union=True)
+        for prefix, namespace in self.tables.namespaces():
+            dataset.bind(prefix, namespace)
+        convert = rdflib_converter()
+        for name in self.graph_sizes():
+            target = dataset.graph(name)
+            graph = ox.NamedNode(str(name))
+            target.addN(
+                (convert(q.subject), convert(q.predicate), convert(q.object), target)
+                for q in self.content.quads_for_pattern(None, None, None, graph)
+            )
+        return dataset
 
 
 def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
-    """Map the data ``files`` (in reading order) into a fresh Dataset with the ontology graph.
+    """Map the data ``files`` (in reading order), with the ontology graph.
 
-    Tables are mapped by :class:`Mapper`; an RDF file's graphs are added as they are, its
-    default graph as the named graph ``graph/{file stem}``.
+    Tables are mapped by :class:`Mapper` into rdflib graphs; an RDF file's graphs (its default
+    graph as the named graph ``graph/{file stem}``) go into the Oxigraph store as they are.
     """
-    built = Built(Dataset(default_union=True))
-    dataset = built.dataset
+    tables = Dataset(default_union=True)
     for prefix, namespace in ns.PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    dataset.graph(ns.ONTOLOGY_GRAPH).__iadd__(ontology)
-    mapper = Mapper(dataset, Vocabulary.from_graph(ontology))
+        tables.bind(prefix, namespace)
+    tables.graph(ns.ONTOLOGY_GRAPH).__iadd__(ontology)
+    content = ox.Store()
+    built = Built(content, tables)
+    mapper = Mapper(tables, Vocabulary.from_graph(ontology))
     for path in files:
         records = read(path)
         if isinstance(records, TableFile):
             mapper.map_table(records.table.name, records.rows)
         elif isinstance(records, RdfFile):
-            for graph in records.graphs:
-                name = URIRef(graph.name) if graph.name else ns.graph(path.stem)
-                target = dataset.graph(name)
-                target.addN((s, p, o, target) for s, p, o in graph.triples)
-                built.rdf_graphs.setdefault(name, []).append(path)
+            for name in records.load_into(content):
+                built.rdf_graphs.setdefault(URIRef(name), []).append(path)
         else:  # pragma: no cover - every reader returns one of the two
             raise SourceError(path, "unknown records", fix="report this as a bug")
+    content.bulk_extend(oxigraph_quads(tables))
     return built

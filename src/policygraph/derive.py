@@ -28,7 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import Dataset, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from policygraph import namespaces as ns
@@ -42,6 +43,7 @@ from policygraph.namespaces import (
     SKOS,
     XSD,
 )
+from policygraph.sources.rdffile import StoreView, oxigraph_quads
 
 __all__ = ["LEVELS", "STATUSES", "Cell", "Derived", "Index", "derive"]
 
@@ -68,7 +70,7 @@ class Doc:
 class Index:
     """What the cells need, read once from the dataset: regions, parents, levels, documents."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: StoreView) -> None:
         self.tiers = sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier")))
         self.domains = sorted(
             ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
@@ -109,7 +111,7 @@ class Index:
             )
         return found
 
-    def _documents(self, dataset: Dataset) -> list[Doc]:
+    def _documents(self, dataset: StoreView) -> list[Doc]:
         docs: dict[Node, Doc] = {}
         for doc, holder in dataset.subject_objects(ELI.jurisdiction):
             if isinstance(doc, URIRef) and isinstance(holder, URIRef):
@@ -124,7 +126,7 @@ class Index:
                 docs[subject].follows.add(region)
         return sorted(docs.values(), key=lambda d: str(d.iri))
 
-    def _surveyed(self, dataset: Dataset) -> set[URIRef]:
+    def _surveyed(self, dataset: StoreView) -> set[URIRef]:
         stated = {s for s in dataset.subjects(PG.confidence, _STATED)}
         found: set[URIRef] = set()
         for predicate in (
@@ -227,52 +229,63 @@ def cells(index: Index) -> Iterator[Cell]:
                 yield cell(index, region, tier, domain)
 
 
-@cache
-def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.integer)
+def _ox(node: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(node))
 
 
 @cache
-def _concept(scheme: str, slug: str) -> URIRef:
-    return ns.concept(scheme, slug)
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
 
 
-# Namespace attributes make a new URIRef on every access: the cell writer uses these instead.
-_GAP_CELL, _DOMAIN_GAP_CELL = PG.GapCell, PG.DomainGapCell
-_REGION, _TIER, _DOMAIN, _STATUS = PG.region, PG.tier, PG.domain, PG.gapStatus
-_COUNTS = (PG.ownCount, PG.generalCount, PG.inheritedCount)
+@cache
+def _concept(scheme: str, slug: str) -> ox.NamedNode:
+    return ox.NamedNode(str(ns.concept(scheme, slug)))
+
+
+# A million quads at national scale: the cell writer makes Oxigraph's terms once each.
+_GAP_CELL, _DOMAIN_GAP_CELL = _ox(PG.GapCell), _ox(PG.DomainGapCell)
+_REGION, _TIER, _DOMAIN, _STATUS = (_ox(p) for p in (PG.region, PG.tier, PG.domain, PG.gapStatus))
+_COUNTS = tuple(_ox(p) for p in (PG.ownCount, PG.generalCount, PG.inheritedCount))
 _EVIDENCE, _FALLBACK_REGION, _FALLBACK, _REST = (
-    PG.evidence,
-    PG.fallbackRegion,
-    PG.fallback,
-    PG.fallbackRest,
+    _ox(p) for p in (PG.evidence, PG.fallbackRegion, PG.fallback, PG.fallbackRest)
 )
-_TYPE = RDF.type
+_TYPE = _ox(RDF.type)
+_GRAPH = ox.NamedNode(str(ns.DERIVED_GRAPH))
 
 
-def _triples(found: Cell) -> Iterator[Triple]:
-    code_iri = ns.cell(ns.slug(found.region), found.tier, found.domain)
-    yield code_iri, _TYPE, _DOMAIN_GAP_CELL if found.domain else _GAP_CELL
-    yield code_iri, _REGION, found.region
-    yield code_iri, _TIER, _concept("tier", found.tier)
+class _Terms(dict[str, ox.NamedNode]):
+    """Oxigraph's node for each IRI, made once."""
+
+    def __missing__(self, iri: str) -> ox.NamedNode:
+        node = self[iri] = ox.NamedNode(iri)
+        return node
+
+
+def _quads(found: Cell, terms: _Terms) -> Iterator[ox.Quad]:
+    node = ox.NamedNode(str(ns.cell(ns.slug(found.region), found.tier, found.domain)))
+    quad, graph = ox.Quad, _GRAPH
+    yield quad(node, _TYPE, _DOMAIN_GAP_CELL if found.domain else _GAP_CELL, graph)
+    yield quad(node, _REGION, terms[found.region], graph)
+    yield quad(node, _TIER, _concept("tier", found.tier), graph)
     if found.domain:
-        yield code_iri, _DOMAIN, _concept("domain", found.domain)
-    yield code_iri, _STATUS, _concept("gap-status", found.status)
+        yield quad(node, _DOMAIN, _concept("domain", found.domain), graph)
+    yield quad(node, _STATUS, _concept("gap-status", found.status), graph)
     for name, count in zip(_COUNTS, (found.own, found.general, found.inherited), strict=True):
         if count:
-            yield code_iri, name, _integer(count)
+            yield quad(node, name, _integer(count), graph)
     for document in found.evidence:
-        yield code_iri, _EVIDENCE, document
+        yield quad(node, _EVIDENCE, terms[document], graph)
     if found.fallback_region is not None:
-        yield code_iri, _FALLBACK_REGION, found.fallback_region
+        yield quad(node, _FALLBACK_REGION, terms[found.fallback_region], graph)
     for document in found.fallback:
-        yield code_iri, _FALLBACK, document
+        yield quad(node, _FALLBACK, terms[document], graph)
     if found.rest:
-        yield code_iri, _REST, _integer(found.rest)
+        yield quad(node, _REST, _integer(found.rest), graph)
 
 
 def _provenance(
-    version: str, fingerprint: str, sources: list[URIRef], dataset: Dataset
+    version: str, fingerprint: str, sources: list[URIRef], dataset: StoreView
 ) -> Iterator[Triple]:
     node = ns.DERIVED_SOURCE
     # The date of the newest input, not of the build: the same inputs give the same graph.
@@ -292,15 +305,23 @@ def _provenance(
 
 @dataclass(frozen=True)
 class Derived:
-    """The triples of the named graph ``graph/derived``, and the index and cells they came from."""
+    """The cells, the index they came from, and the other triples of ``graph/derived``."""
 
-    triples: list[Triple]
     index: Index
     cells: list[Cell]
+    triples: list[Triple]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the named graph ``graph/derived``, made as they are asked for (a
+        million at national scale: a store can load the first while the rest are made)."""
+        yield from oxigraph_quads(self.triples, graph=ns.DERIVED_GRAPH)
+        terms = _Terms()
+        for found in self.cells:
+            yield from _quads(found, terms)
 
 
-def derive(dataset: Dataset, *, version: str, fingerprint: str) -> Derived:
-    """The cells of ``dataset`` and the triples of ``graph/derived`` (``ns.DERIVED_GRAPH``)."""
+def derive(dataset: StoreView, *, version: str, fingerprint: str) -> Derived:
+    """The cells of ``dataset`` and what else goes into ``graph/derived`` (``ns.DERIVED_GRAPH``)."""
     index = Index(dataset)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
     triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
@@ -308,10 +329,10 @@ def derive(dataset: Dataset, *, version: str, fingerprint: str) -> Derived:
         triples.append((region, PG.surveyed, Literal(region in index.surveyed)))
         # The closure of skos:broader, so that "within X" is one lookup on any endpoint.
         triples.extend((region, SKOS.broaderTransitive, a) for a in index.ancestors(region))
-    own_tier = PG.ownTier
     found_cells = list(cells(index))
-    for found in found_cells:
-        triples.extend(_triples(found))
-        if found.domain is None and found.status == "own":
-            triples.append((found.region, own_tier, _concept("tier", found.tier)))
-    return Derived(triples, index, found_cells)
+    triples.extend(
+        (found.region, PG.ownTier, ns.concept("tier", found.tier))
+        for found in found_cells
+        if found.domain is None and found.status == "own"
+    )
+    return Derived(index, found_cells, triples)

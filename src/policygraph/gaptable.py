@@ -16,19 +16,20 @@ has no table; its reports come from the named queries, and the tests check that 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, URIRef
+import orjson
+from rdflib import URIRef
 
 from policygraph import namespaces as ns
 from policygraph.derive import Cell, Index
 from policygraph.errors import StoreError
 from policygraph.namespaces import DCTERMS, ELI, PG, RDF, RDFS, SKOS
+from policygraph.sources.rdffile import StoreView
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
 
@@ -60,18 +61,6 @@ _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
 """
-
-
-def _english(dataset: Dataset, predicate: URIRef) -> dict[URIRef, str]:
-    found: dict[URIRef, str] = {}
-    for subject, value in dataset.subject_objects(predicate):
-        if getattr(value, "language", None) == "en" and isinstance(subject, URIRef):
-            found.setdefault(subject, str(value))
-    return found
-
-
-def _single(dataset: Dataset, predicate: URIRef) -> dict[URIRef, str]:
-    return {s: str(o) for s, o in dataset.subject_objects(predicate) if isinstance(s, URIRef)}
 
 
 @dataclass(frozen=True)
@@ -138,14 +127,14 @@ class TableRows:
                 connection.close()
 
 
-def table_rows(dataset: Dataset, index: Index, cells: list[Cell], fingerprint: str) -> TableRows:
+def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint: str) -> TableRows:
     """The table of ``cells`` (all of a build's, from ``index`` over ``dataset``)."""
-    labels = _english(dataset, SKOS.prefLabel)
-    titles = _english(dataset, DCTERMS.title)
-    numbers = _single(dataset, ELI.id_local)
-    years = _single(dataset, PG.year)
-    specificity = {s: ns.slug(o) for s, o in _single(dataset, PG.specificity).items()}
-    division = {s: ns.slug(o) for s, o in _single(dataset, PG.divisionType).items()}
+    labels = dataset.values(SKOS.prefLabel, language="en")
+    titles = dataset.values(DCTERMS.title, language="en")
+    numbers = dataset.values(ELI.id_local)
+    years = dataset.values(PG.year)
+    specificity = {s: ns.slug(o) for s, o in dataset.values(PG.specificity).items()}
+    division = {s: ns.slug(o) for s, o in dataset.values(PG.divisionType).items()}
 
     region_ids: dict[URIRef, int] = {}
     region_rows: list[tuple[object, ...]] = []
@@ -228,8 +217,8 @@ def table_rows(dataset: Dataset, index: Index, cells: list[Cell], fingerprint: s
                 found.domain or "",
                 found.status,
                 found.rest,
-                json.dumps(evidence, separators=(",", ":")),
-                json.dumps(fallback, separators=(",", ":")),
+                orjson.dumps(evidence).decode(),
+                orjson.dumps(fallback).decode(),
             )
         )
 
@@ -237,16 +226,16 @@ def table_rows(dataset: Dataset, index: Index, cells: list[Cell], fingerprint: s
     return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
 
 
-def _claims(dataset: Dataset, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
+def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
     """The rows of the named query ``gaps/claims``: each claim × region × tier, its verdict.
 
     A missing-policy claim agrees when the region has no dedicated document of its own for the
     tier whose domains meet the claim's (or general) and whose target groups meet the claim's,
     where the claim names them; it disagrees otherwise, naming the first such document.
     """
-    single = {p: _single(dataset, p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
-    kinds = {s: ns.slug(o) for s, o in _single(dataset, PG.claimKind).items()}
-    comments = _single(dataset, RDFS.comment)
+    single = {p: dataset.values(p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
+    kinds = {s: ns.slug(o) for s, o in dataset.values(PG.claimKind).items()}
+    comments = dataset.values(RDFS.comment)
     groups_of: dict[URIRef, set[URIRef]] = {}
     for subject, group in dataset.subject_objects(PG.targetGroup):
         groups_of.setdefault(subject, set()).add(group)  # type: ignore[arg-type]
@@ -375,8 +364,8 @@ class GapTable:
                 tier=row[7],
                 status=row[8],
                 rest=row[9],
-                evidence=tuple(json.loads(row[10])),
-                fallback=tuple((i, r) for i, r in json.loads(row[11])),
+                evidence=tuple(orjson.loads(row[10])),
+                fallback=tuple((i, r) for i, r in orjson.loads(row[11])),
             )
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:

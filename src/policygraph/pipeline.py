@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,8 @@ from policygraph.build import Built, load_ontology, load_shapes, ontology_files
 from policygraph.build import build_dataset as map_files
 from policygraph.errors import SourceError, StoreError
 from policygraph.sources import discover
-from policygraph.sources.rdffile import RDF_FORMATS, oxigraph_quads
-from policygraph.store.base import GraphStore
+from policygraph.sources.rdffile import RDF_FORMATS, StoreView
+from policygraph.store.base import GraphStore, Staging
 from policygraph.validation import DirectoryCache, Unit, ValidationReport, validate
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ __all__ = [
 
 DEFAULT_STORE = "oxigraph:.policygraph"
 VALIDATION_CACHE = "validation"
+#: Derived quads go to the store in chunks this large: it loads one while the next is made, and
+#: the bulk loader's memory is bounded by the chunk, not by the million quads of a nation.
+DERIVED_CHUNK = 200_000
 
 #: The modules whose code decides what a build writes; a change to any of them rebuilds stores.
 BUILD_CODE = (
@@ -117,7 +121,9 @@ def fingerprint(inputs: Inputs) -> str:
     return _fingerprint(_digests(inputs))
 
 
-def _units(inputs: Inputs, built: Built, digests: dict[Path, str]) -> list[Unit]:
+def _units(
+    inputs: Inputs, built: Built, sizes: dict[URIRef, int], digests: dict[Path, str]
+) -> list[Unit]:
     """Validation units: each RDF file's graphs alone, the graphs the CSV tables make together
     (a table's rows go to the graphs of their sources), and the ontology.
 
@@ -133,7 +139,7 @@ def _units(inputs: Inputs, built: Built, digests: dict[Path, str]) -> list[Unit]
     ]
     ontology = [d for p, d in digests.items() if p in ontology_paths]
     units = [Unit((ns.ONTOLOGY_GRAPH,), _key(code, "ontology", *ontology))]
-    names = sorted(URIRef(g.identifier) for g in built.dataset.graphs() if len(g))
+    names = sorted(name for name, size in sizes.items() if size)
     table_graphs = tuple(g for g in names if g not in built.rdf_graphs and g != ns.ONTOLOGY_GRAPH)
     if table_graphs:
         units.append(Unit(table_graphs, _key(code, "tables", *tables)))
@@ -167,8 +173,8 @@ def cache_dir(spec: str) -> Path | None:
 @dataclass(frozen=True)
 class Build:
     """What a build made: every graph in an in-memory Oxigraph store (the sources' and, when the
-    data conforms, the derived one and the gap table), the validation report, and the
-    fingerprint of the inputs."""
+    data conforms and no staging took them, the derived one), the gap table, the validation
+    report, and the fingerprint of the inputs."""
 
     content: ox.Store
     report: ValidationReport
@@ -178,37 +184,55 @@ class Build:
     table: TableRows | None = None
 
 
-def build(inputs: Inputs, *, cache: Path | None = None, derive_cells: bool = True) -> Build:
-    """Read, validate and (when the data conforms) derive: the dataset a store is replaced with."""
+def build(
+    inputs: Inputs,
+    *,
+    cache: Path | None = None,
+    derive_cells: bool = True,
+    staging: Staging | None = None,
+) -> Build:
+    """Read, validate and (when the data conforms) derive: the dataset a store is replaced with.
+
+    With ``staging``, the graphs go to it as soon as they are made (a store writes them while
+    the build validates and derives) and the derived quads are not added to ``content``.
+    """
     digests = _digests(inputs)
     stamp = _fingerprint(digests)
     ontology = load_ontology(inputs.ontology)
     shapes = load_shapes(inputs.ontology)
     built = map_files(inputs.data_files(), ontology)
-    content = ox.Store()
-    content.bulk_extend(oxigraph_quads(built.dataset))
+    content = built.content
+    if staging is not None:
+        staging.add(content)
+    sizes = built.graph_sizes()
     report = validate(
-        built.dataset,
+        content,
         shapes,
-        units=_units(inputs, built, digests),
+        ontology,
+        units=_units(inputs, built, sizes, digests),
+        sizes=sizes,
         cache=DirectoryCache(cache) if cache is not None else None,
-        store=content,
     )
     derived, table = 0, None
     if report.conforms and derive_cells:
         from policygraph.derive import derive
         from policygraph.gaptable import table_rows
 
-        found = derive(built.dataset, version=__version__, fingerprint=stamp)
-        content.bulk_extend(oxigraph_quads(found.triples, graph=ns.DERIVED_GRAPH))
-        derived = len(found.triples)
-        table = table_rows(built.dataset, found.index, found.cells, stamp)
+        view = StoreView(content)
+        found = derive(view, version=__version__, fingerprint=stamp)
+        write = staging.add_quads if staging is not None else content.bulk_extend
+        quads = found.quads()
+        while chunk := list(islice(quads, DERIVED_CHUNK)):
+            write(chunk)
+            derived += len(chunk)
+        table = table_rows(view, found.index, found.cells, stamp)
     return Build(content, report, stamp, derived, table)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
-    """The data and ontology as a Dataset, neither validated nor derived (for inspection)."""
-    return map_files(inputs.data_files(), load_ontology(inputs.ontology)).dataset
+    """The data and ontology as an rdflib Dataset, neither validated nor derived (for
+    inspection)."""
+    return map_files(inputs.data_files(), load_ontology(inputs.ontology)).dataset()
 
 
 def make_store(spec: str) -> GraphStore:
@@ -242,11 +266,14 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
     if spec.startswith("sparql:"):
         raise StoreError(f"{spec}: SPARQL endpoints are read-only here; build into oxigraph:DIR")
     started = time.perf_counter()
-    done = build(inputs, cache=cache_dir(spec))
+    with target.stage() as staging:
+        done = build(inputs, cache=cache_dir(spec), staging=staging)
+        if done.report.conforms:
+            staging.commit(done.fingerprint, done.table)
     report, derived = done.report, done.derived
-    if report.conforms:
-        target.replace(done.content, done.fingerprint, done.table)
     graphs = _count(done.content)
+    if derived:
+        graphs = dict(sorted({**graphs, str(ns.DERIVED_GRAPH): derived}.items()))
     return BuildSummary(
         quads=sum(graphs.values()),
         graphs=graphs,

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from policygraph.namespaces import ONTOLOGY_GRAPH, PG, PREFIXES
 from policygraph.shacl import Check, compile_shapes, run_check
-from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
+from policygraph.sources.rdffile import to_rdflib
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -167,57 +167,62 @@ def _new_graph() -> Graph:
 class _Units:
     """The dataset cut into units, with what each unit can see of the others."""
 
-    def __init__(self, dataset: Dataset, units: Sequence[Unit]) -> None:
-        self.dataset = dataset
+    def __init__(self, store: ox.Store, sizes: dict[URIRef, int], units: Sequence[Unit]) -> None:
+        self.store = store
+        self.sizes = sizes
         self.units = units
         self.home = {g: unit for unit in units for g in unit.graphs}
 
-    def others(self, unit: Unit) -> list[Graph]:
-        names = sorted(URIRef(g.identifier) for g in self.dataset.graphs())  # a stable key
+    def others(self, unit: Unit) -> list[URIRef]:
         return [
-            self.dataset.graph(name)
-            for name in names
+            name
+            for name in sorted(self.sizes)  # a stable key
             if name not in unit.graphs and name != ONTOLOGY_GRAPH
         ]
 
     def key(self, unit: Unit, shapes_key: str) -> str:
         """Shapes, own content, and the parts of other graphs this unit's results depend on."""
         parts = [shapes_key, unit.key]
-        own = [self.dataset.graph(g) for g in unit.graphs]
+        own = [ox.NamedNode(str(g)) for g in unit.graphs]
+        interface = {ox.NamedNode(str(p)) for p in INTERFACE}
+
+        def mine(node: object) -> bool:
+            return isinstance(node, ox.NamedNode | ox.BlankNode) and any(
+                _has_subject(self.store, node, graph) for graph in own
+            )
+
         for other in self.others(unit):
-            owner = self.home.get(URIRef(other.identifier))
-            if owner is not None and len(other) > 10_000:
-                parts.append(f"{other.identifier} {owner.key}")  # large: its content key stands in
+            owner = self.home.get(other)
+            if owner is not None and self.sizes[other] > 10_000:
+                parts.append(f"{other} {owner.key}")  # large: its content key stands in
                 continue
             seen = sorted(
-                " ".join(t.n3() for t in (s, p, o))
-                for s, p, o in other
-                if p in INTERFACE or any((s, None, None) in g or (o, None, None) in g for g in own)
+                f"{q.subject} {q.predicate} {q.object}"
+                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(str(other)))
+                if q.predicate in interface or mine(q.subject) or mine(q.object)
             )
-            parts += [str(other.identifier), *seen]
+            parts += [str(other), *seen]
         return _digest(parts)
 
 
 def validate(
-    dataset: Dataset,
+    store: ox.Store,
     shapes: Graph,
+    ontology: Graph,
     *,
     units: Sequence[Unit],
+    sizes: dict[URIRef, int],
     cache: ValidationCache | None = None,
-    store: ox.Store | None = None,
 ) -> ValidationReport:
-    """Validate ``dataset`` (its ontology graph holds the ontology) against ``shapes``, unit by
-    unit, reusing from ``cache`` the result of every unit whose key is unchanged. ``store``, if
-    given, holds the same quads in Oxigraph (the build has made it already)."""
-    shapes_key = _digest([_graph_digest(shapes), _graph_digest(dataset.graph(ONTOLOGY_GRAPH))])
-    cut = _Units(dataset, units)
+    """Validate the dataset in ``store`` (its ontology graph holds ``ontology``; ``sizes`` counts
+    its named graphs) against ``shapes``, unit by unit, reusing from ``cache`` the result of
+    every unit whose key is unchanged."""
+    shapes_key = _digest([_graph_digest(shapes), _graph_digest(ontology)])
+    cut = _Units(store, sizes, units)
     keys = [cut.key(unit, shapes_key) for unit in units]
     found = [cache.get(key) if cache is not None else None for key in keys]
     missed = [index for index, results in enumerate(found) if results is None]
     if missed:
-        if store is None:
-            store = ox.Store()
-            store.bulk_extend(oxigraph_quads(dataset))
         # Every unit afresh: one pass over all focus nodes; else only the changed units' subjects.
         within = (
             []

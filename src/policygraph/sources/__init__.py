@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph as ox
+
 from policygraph.errors import SourceError
+from policygraph.namespaces import graph
 from policygraph.sources.csvtable import Row, Table, read_table
-from policygraph.sources.rdffile import RDF_FORMATS, RdfGraph, read_rdf
+from policygraph.sources.rdffile import RDF_FORMATS, load_rdf
 from policygraph.sources.tables import TABLES
 
 __all__ = ["READERS", "RdfFile", "Reader", "Records", "TableFile", "discover", "read"]
@@ -30,10 +33,15 @@ class TableFile:
 
 @dataclass(frozen=True)
 class RdfFile:
-    """The graphs of one RDF file; each becomes a named graph of the build."""
+    """One RDF file, whose graphs become named graphs of the build as they are; its default
+    graph is the named graph ``default_graph`` (graph/{file stem})."""
 
     path: Path
-    graphs: list[RdfGraph]
+    default_graph: str
+
+    def load_into(self, store: ox.Store) -> list[str]:
+        """Parse the file into ``store``; the names of its graphs."""
+        return load_rdf(self.path, self.default_graph, store)
 
 
 Records = TableFile | RdfFile
@@ -73,7 +81,7 @@ class RdfFileReader:
         return len(TABLES), path.name
 
     def read(self, path: Path) -> Records:
-        return RdfFile(path, read_rdf(path))
+        return RdfFile(path, str(graph(path.stem)))
 
 
 READERS: tuple[Reader, ...] = (CsvTableReader(), RdfFileReader())

@@ -1,9 +1,10 @@
 """The one small interface every store implements (memory, Oxigraph on disk, SPARQL endpoint).
 
-A store is read (SPARQL over the union of its named graphs, or every quad) and written whole:
-``replace(dataset, fingerprint, table)`` swaps in a new dataset together with the fingerprint of
-the inputs it was built from and the gap table derived with it. When to rebuild is not a store's
-business (:mod:`policygraph.pipeline`).
+A store is read (SPARQL over the union of its named graphs, or every quad) and written whole: a
+build ``stage()``s a new dataset beside the current one, adds graphs to it as it makes them (a
+store may write them while the build goes on), then commits it together with the fingerprint of
+the inputs it was built from and the gap table derived with it, or discards it. When to rebuild
+is not a store's business (:mod:`policygraph.pipeline`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,36 @@ if TYPE_CHECKING:
 
     from policygraph.gaptable import GapTable, TableRows
 
-__all__ = ["GraphStore", "Quad"]
+__all__ = ["GraphStore", "Quad", "Staging"]
 
 Quad = tuple[Node, Node, Node, Node]
+
+
+class Staging(ABC):
+    """A new dataset being written beside a store's current one; nothing shows until ``commit``,
+    and leaving a ``with`` block without committing discards it."""
+
+    @abstractmethod
+    def add(self, content: ox.Store) -> None:
+        """Write the named graphs of ``content``; the caller does not change ``content`` after."""
+
+    @abstractmethod
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        """Write ``quads`` (all in named graphs)."""
+
+    @abstractmethod
+    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
+        """Swap the new dataset in, with the fingerprint of its inputs and its gap table."""
+
+    @abstractmethod
+    def discard(self) -> None:
+        """Drop what was written; the current dataset stays as it was."""
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
 
 
 class GraphStore(ABC):
@@ -51,9 +79,15 @@ class GraphStore(ABC):
         """The fingerprint given to the last ``replace``, or None for an empty or foreign store."""
 
     @abstractmethod
+    def stage(self) -> Staging:
+        """Begin writing a new dataset that will replace everything; all or nothing."""
+
     def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
-        """Replace everything with the named graphs of ``content`` (a build's in-memory Oxigraph
-        store) and the gap table made with them; all or nothing."""
+        """Replace everything with the named graphs of ``content`` and the gap table made with
+        them; all or nothing."""
+        with self.stage() as staging:
+            staging.add(content)
+            staging.commit(fingerprint, table)
 
     def gap_table(self) -> GapTable | None:
         """The gap table of the last ``replace``, or None (a SPARQL endpoint has none: its

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
@@ -12,7 +13,7 @@ from policygraph.errors import StoreError
 from policygraph.gaptable import GapTable, TableRows
 from policygraph.namespaces import PREFIXES
 from policygraph.sources.rdffile import rdflib_converter
-from policygraph.store.base import GraphStore, Quad
+from policygraph.store.base import GraphStore, Quad, Staging
 
 __all__ = ["MemoryStore"]
 
@@ -43,7 +44,28 @@ class MemoryStore(GraphStore):
     def gap_table(self) -> GapTable | None:
         return self._table
 
-    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
+    def stage(self) -> Staging:
+        return _MemoryStaging(self)
+
+    def _set(self, dataset: Dataset, fingerprint: str, table: TableRows | None) -> None:
+        self._dataset, self._fingerprint = dataset, fingerprint
+        self._table = GapTable.in_memory(table) if table is not None else None
+
+
+class _MemoryStaging(Staging):
+    """Collects the quads, and converts them to rdflib's at commit."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._parts: list[Iterable[ox.Quad]] = []
+
+    def add(self, content: ox.Store) -> None:
+        self._parts.append(content.quads_for_pattern(None, None, None))
+
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        self._parts.append(quads)
+
+    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
         dataset = Dataset(default_union=True)
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
@@ -55,8 +77,11 @@ class MemoryStore(GraphStore):
                 term(q.object),
                 dataset.graph(URIRef(q.graph_name.value)),
             )
-            for q in content.quads_for_pattern(None, None, None)
+            for q in chain.from_iterable(self._parts)
             if isinstance(q.graph_name, ox.NamedNode)
         )
-        self._dataset, self._fingerprint = dataset, fingerprint
-        self._table = GapTable.in_memory(table) if table is not None else None
+        self._parts = []
+        self._store._set(dataset, fingerprint, table)
+
+    def discard(self) -> None:
+        self._parts = []

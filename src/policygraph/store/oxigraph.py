@@ -6,18 +6,21 @@ Layout of a store directory::
     DIR/current/manifest.json   {"fingerprint": …, "triples": …}
     DIR/current/gaps.sqlite     the gap table (:mod:`policygraph.gaptable`)
 
-A build writes a complete new store into ``DIR/build-…`` and only then swaps it in, so a failed
-build leaves the previous store as it was.
+A build writes a complete new store into ``DIR/build-…`` (a background thread loads the graphs
+while the build validates and derives) and only then swaps it in, so a failed build leaves the
+previous store as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +33,9 @@ from rdflib.term import Node, Variable
 from policygraph.errors import StoreError
 from policygraph.gaptable import GapTable, TableRows
 from policygraph.sources.rdffile import rdflib_converter
-from policygraph.store.base import GraphStore, Quad
+from policygraph.store.base import GraphStore, Quad, Staging
 
-__all__ = ["OxigraphStore", "stored_fingerprint", "write_store"]
+__all__ = ["OxigraphStore", "stored_fingerprint"]
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -49,33 +52,6 @@ def stored_fingerprint(directory: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def write_store(
-    directory: Path, content: ox.Store, fingerprint: str, table: TableRows | None = None
-) -> None:
-    """Write the named graphs of ``content`` (and the gap table) as a new store under
-    ``directory``, then swap it in."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
-    except OSError as exc:
-        raise StoreError(f"{directory}: cannot create the store ({exc.strerror})") from None
-    try:
-        store = ox.Store(str(staging / "db"))
-        named = content.quads_for_pattern(None, None, None)
-        store.bulk_extend(q for q in named if q.graph_name != ox.DefaultGraph())
-        store.flush()
-        quads = len(store)
-        del store
-        if table is not None:
-            table.write(staging / TABLE)
-        manifest = {"fingerprint": fingerprint, "quads": quads}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _swap(directory, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def _swap(directory: Path, staging: Path) -> None:
     current = directory / CURRENT
     retired = directory / f"retired-{os.getpid()}"
@@ -83,6 +59,115 @@ def _swap(directory: Path, staging: Path) -> None:
         os.replace(current, retired)
     os.replace(staging, current)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+#: A graph this large is bulk-loaded by Oxigraph from its own serialisation.
+BULK = 10_000
+
+
+def _partition(content: ox.Store) -> tuple[list[ox.NamedNode], list[ox.NamedNode]]:
+    """The large graphs without blank nodes, and the rest.
+
+    The first are serialised and bulk-loaded by Oxigraph (no quad passes through Python, and the
+    loader releases the interpreter, so the build goes on meanwhile); the rest are copied quad by
+    quad, as they are (Oxigraph's loader renames blank nodes, and two builds of the same inputs
+    must stay byte-identical)."""
+    rows = content.query(
+        "SELECT ?g (COUNT(*) AS ?n) (MAX(isBlank(?s) || isBlank(?o)) AS ?blank)"
+        " WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    bulk: list[ox.NamedNode] = []
+    kept: list[ox.NamedNode] = []
+    for row in rows:
+        graph = row["g"]
+        if isinstance(graph, ox.NamedNode):
+            large = int(row["n"].value) > BULK and row["blank"].value == "false"
+            (bulk if large else kept).append(graph)
+    return bulk, kept
+
+
+class _Staging(Staging):
+    """A new store in ``DIR/build-…``, written by one background thread in the order given (the
+    bulk loader releases the interpreter), swapped in for ``DIR/current`` at commit."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            self.path = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+            self.store: ox.Store | None = ox.Store(str(self.path / "db"))
+        except OSError as exc:
+            self._remove()
+            raise StoreError(f"{directory}: cannot create the store ({exc})") from None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-store")
+        self._pending: list[Future[None]] = []
+
+    def _remove(self) -> None:
+        if hasattr(self, "path"):
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def _submit(self, job: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        self._pending.append(self._writer.submit(job, *args, **kwargs))
+
+    def add(self, content: ox.Store) -> None:
+        assert self.store is not None
+        bulk, kept = _partition(content)
+        quads = [q for g in kept for q in content.quads_for_pattern(None, None, None, g)]
+        self._submit(self.store.bulk_extend, quads)
+        for graph in bulk:
+            self._submit(self._load_graph, content, graph)
+
+    def _load_graph(self, content: ox.Store, graph: ox.NamedNode) -> None:
+        assert self.store is not None
+        triples = content.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        self.store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def add_quads(self, quads: list[ox.Quad]) -> None:
+        assert self.store is not None
+        blank = [q for q in quads if _has_blank(q)]
+        if blank:
+            self._submit(self.store.bulk_extend, blank)
+        plain = ox.serialize((q for q in quads if not _has_blank(q)), format=ox.RdfFormat.N_QUADS)
+        self._submit(self.store.bulk_load, plain, format=ox.RdfFormat.N_QUADS)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
+        assert self.store is not None, "committed twice"
+        try:
+            if table is not None:
+                table.write(self.path / TABLE)  # meanwhile the writer thread loads the quads
+            self._wait()
+            self.store.flush()
+            quads = len(self.store)
+            self.store = None
+            self._writer.shutdown()
+            manifest = {"fingerprint": fingerprint, "quads": quads}
+            (self.path / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            _swap(self.directory, self.path)
+        except OSError as exc:
+            self.discard()
+            raise StoreError(f"{self.directory}: cannot write the store ({exc})") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        with contextlib.suppress(Exception):  # the store is being dropped; its errors with it
+            self._wait()
+        self._writer.shutdown()
+        self.store = None
+        self._remove()
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 class OxigraphStore(GraphStore):
@@ -119,9 +204,9 @@ class OxigraphStore(GraphStore):
     def fingerprint(self) -> str | None:
         return stored_fingerprint(self.directory)
 
-    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
+    def stage(self) -> Staging:
         self.close()
-        write_store(self.directory, content, fingerprint, table)
+        return _Staging(self.directory)
 
     def gap_table(self) -> GapTable | None:
         if self._table is None:

@@ -12,17 +12,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from rdflib.query import Result
 
 from policygraph.errors import QueryError, StoreError
-from policygraph.store.base import GraphStore, Quad
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-
-    from policygraph.gaptable import TableRows
+from policygraph.store.base import GraphStore, Quad, Staging
 
 __all__ = ["SparqlStore"]
 
@@ -68,7 +62,7 @@ class SparqlStore(GraphStore):
     def fingerprint(self) -> str | None:
         return None  # a foreign store: policygraph never rebuilds it
 
-    def replace(self, content: ox.Store, fingerprint: str, table: TableRows | None = None) -> None:
+    def stage(self) -> Staging:
         raise StoreError(
             f"{self.url}: a SPARQL endpoint is read-only here; build into oxigraph:DIR and load "
             "its export (policygraph export --format trig) into the endpoint"
