@@ -139,6 +139,9 @@ class _Staging(Staging):
     def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
         assert self.store is not None, "committed twice"
         try:
+            # Compacted once loaded: the chunks the bulk loader wrote overlap, and the national
+            # gap query reads them 3× slower (M: 23.8 ms against 7.2 ms after 2.5 s of this).
+            self._submit(self.store.optimize)
             if table is not None:
                 table.write(self.path / TABLE)  # meanwhile the writer thread loads the quads
             self._wait()
