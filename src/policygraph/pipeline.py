@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,6 +182,8 @@ class Build:
     derived: int = 0
     #: The gap report's rows (:mod:`policygraph.gaptable`), when the cells were derived.
     table: TableRows | None = None
+    #: Triples per source graph (the derived graph is counted in ``derived``).
+    sizes: dict[URIRef, int] = field(default_factory=dict)
 
 
 def build(
@@ -226,7 +228,7 @@ def build(
             write(chunk)
             derived += len(chunk)
         table = table_rows(view, found.index, found.cells, stamp)
-    return Build(content, report, stamp, derived, table)
+    return Build(content, report, stamp, derived, table, sizes)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -253,13 +255,6 @@ def make_store(spec: str) -> GraphStore:
     raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
 
 
-def _count(content: ox.Store) -> dict[str, int]:
-    rows = content.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    assert isinstance(rows, ox.QuerySolutions)
-    graphs = {row["g"].value: int(row["n"].value) for row in rows}
-    return dict(sorted(graphs.items()))
-
-
 def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -> BuildSummary:
     """Build from ``inputs`` and, if the data conforms, replace the store's content with it."""
     target = store or make_store(spec)
@@ -271,9 +266,10 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
         if done.report.conforms:
             staging.commit(done.fingerprint, done.table)
     report, derived = done.report, done.derived
-    graphs = _count(done.content)
+    graphs = {str(name): n for name, n in done.sizes.items()}
     if derived:
-        graphs = dict(sorted({**graphs, str(ns.DERIVED_GRAPH): derived}.items()))
+        graphs[str(ns.DERIVED_GRAPH)] = derived
+    graphs = dict(sorted(graphs.items()))
     return BuildSummary(
         quads=sum(graphs.values()),
         graphs=graphs,

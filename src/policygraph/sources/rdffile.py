@@ -89,11 +89,9 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def oxigraph_quads(
-    source: Dataset | Iterable[tuple[Node, Node, Node]], graph: URIRef | None = None
-) -> list[ox.Quad]:
-    """The quads of a Dataset's named graphs, or triples put in ``graph``, as Oxigraph quads; each
-    distinct term converted once (the same few thousand IRIs recur on every quad)."""
+def oxigraph_converter() -> Callable[[Node], ox.NamedNode | ox.BlankNode | ox.Literal]:
+    """:func:`to_oxigraph` with a cache of its own (the same few thousand IRIs recur on every
+    quad)."""
     cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -102,6 +100,15 @@ def oxigraph_quads(
             found = cache[node] = to_oxigraph(node)
         return found
 
+    return term
+
+
+def oxigraph_quads(
+    source: Dataset | Iterable[tuple[Node, Node, Node]], graph: URIRef | None = None
+) -> list[ox.Quad]:
+    """The quads of a Dataset's named graphs, or triples put in ``graph``, as Oxigraph quads; each
+    distinct term converted once."""
+    term = oxigraph_converter()
     if isinstance(source, Dataset):
         return [
             ox.Quad(term(s), term(p), term(o), term(g))  # type: ignore[arg-type]
@@ -120,15 +127,10 @@ class StoreView:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._rdflib = rdflib_converter()
-        self._ox: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self._ox = oxigraph_converter()
 
     def _term(self, node: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
-        if node is None:
-            return None
-        found = self._ox.get(node)
-        if found is None:
-            found = self._ox[node] = to_oxigraph(node)
-        return found
+        return None if node is None else self._ox(node)
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
         return self.store.quads_for_pattern(self._term(s), self._term(p), self._term(o), None)  # type: ignore[arg-type]
