@@ -20,6 +20,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from policygraph import namespaces as ns
 from policygraph.errors import OntologyError, SourceError
 from policygraph.mapping import Mapper, Vocabulary
+from policygraph.resources import ontology_files
 from policygraph.sources import RdfFile, TableFile, read
 from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
 
@@ -29,16 +30,9 @@ __all__ = [
     "build_dataset",
     "load_ontology",
     "load_shapes",
-    "ontology_files",
 ]
 
 SHAPES_FILE = "shapes.ttl"
-
-
-def ontology_files(ontology_dir: Path) -> list[Path]:
-    if not ontology_dir.is_dir():
-        raise OntologyError(f"{ontology_dir}: ontology directory not found")
-    return sorted(ontology_dir.rglob("*.ttl"))
 
 
 def _parse_ontology_file(graph: Graph, path: Path) -> None:

@@ -321,7 +321,9 @@ def gaps(
             autonomous=autonomous,
             status=status,
         )
-    click.echo(render_gaps(report, fmt), nl=False)
+    # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
+    # report for terminal escapes, which the renderers never write, whenever it is piped).
+    click.echo(render_gaps(report, fmt), nl=False, color=True)
 
 
 @cli.command(name="viz")

@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
-from policygraph.reports.templates import environment
 
 __all__ = ["FORMATS", "render", "to_json_data"]
 
@@ -214,6 +213,8 @@ def to_json(report: GapReport) -> str:
 
 
 def to_html(report: GapReport) -> str:
+    from policygraph.reports.templates import environment  # Jinja2: 25 ms, for HTML only
+
     template = environment().get_template("gaps.html.j2")
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     return template.render(

@@ -36,7 +36,8 @@ class Staging(ABC):
 
     @abstractmethod
     def add_quads(self, quads: list[ox.Quad]) -> None:
-        """Write ``quads`` (all in named graphs)."""
+        """Write ``quads``: made by policygraph (the derived graph), all in named graphs, none
+        with a blank node."""
 
     @abstractmethod
     def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
