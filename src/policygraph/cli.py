@@ -148,7 +148,13 @@ def build(obj: Context) -> None:
         f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
     )
     click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
-    click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
+    if summary.kept:
+        click.echo(
+            f"kept the {summary.derived:,} triples of gap cells in graph/derived: "
+            "nothing they are derived from changed"
+        )
+    else:
+        click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
 
 
 @cli.command()

@@ -341,6 +341,18 @@ class GapTable:
         rows.write(db)
         return cls(db)
 
+    @staticmethod
+    def restamp(path: Path, fingerprint: str) -> None:
+        """Give a copied table the fingerprint of the build that keeps it."""
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute(
+                "UPDATE meta SET value = ? WHERE key = 'fingerprint'", (fingerprint,)
+            )
+            connection.commit()
+        finally:
+            connection.close()
+
     def fingerprint(self) -> str | None:
         row = self._execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         return row[0] if row else None

@@ -214,6 +214,8 @@ class BuildSummary:
     report: ValidationReport
     written: bool
     derived: int = 0
+    #: The derived graph and gap table are the previous build's: nothing they read changed.
+    kept: bool = False
 
 
 def cache_dir(spec: str) -> Path | None:
@@ -235,6 +237,11 @@ class Build:
     table: TableRows | None = None
     #: Triples per source graph (the derived graph is counted in ``derived``).
     sizes: dict[URIRef, int] = field(default_factory=dict)
+    #: What a store records of the derivation (:meth:`Staging.commit`).
+    derivation: dict[str, object] | None = None
+    #: The staging kept the previous build's derived graph and gap table: nothing they read
+    #: changed.
+    kept: bool = False
 
 
 def build(
@@ -260,21 +267,37 @@ def build(
     shapes = load_shapes(inputs.ontology)
     built = map_files(inputs.data_files(), ontology)
     content = built.content
-    if staging is not None:
-        staging.add(content)
     sizes = built.graph_sizes()
+    units = _units(inputs, built, sizes, digests)
+    # The derived graph and gap table depend on the quads of the predicates derivation and
+    # table read, and on the code: when none changed (an edit to the notes), the store keeps
+    # the previous build's instead of deriving a million quads again.
+    salt = _code_digest()
+    kept, before = False, staging.previous_derivation() if staging is not None else None
+    if before is not None and derive_cells:
+        from policygraph.derive import fingerprint_triples
+        from policygraph.sources.rdffile import oxigraph_quads, predicate_key
+
+        if predicate_key(content, before.get("predicates", ["*"]), salt) == before.get("key"):
+            replace = oxigraph_quads(fingerprint_triples(stamp), graph=ns.DERIVED_GRAPH)
+            kept = staging.keep_derivation(replace)  # type: ignore[union-attr]
+    if staging is not None:
+        staging.add(content, {str(g): unit.key for unit in units for g in unit.graphs})
     report = validate(
         content,
         shapes,
         ontology,
-        units=_units(inputs, built, sizes, digests),
+        units=units,
         sizes=sizes,
         cache=DirectoryCache(cache) if cache is not None else None,
     )
-    derived, table = 0, None
-    if report.conforms and derive_cells:
+    derived, table, derivation = 0, None, None
+    if kept and before is not None:
+        derived = int(before["quads"])
+    if report.conforms and derive_cells and not kept:
         from policygraph.derive import derive
         from policygraph.gaptable import table_rows
+        from policygraph.sources.rdffile import predicate_key
 
         view = StoreView(content)
         found = derive(view, version=__version__, fingerprint=stamp)
@@ -284,7 +307,13 @@ def build(
             write(chunk)
             derived += len(chunk)
         table = table_rows(view, found.index, found.cells, stamp)
-    return Build(content, report, stamp, derived, table, sizes)
+        if staging is not None:  # (else ``content`` now holds the derived quads as well)
+            derivation = {
+                "key": predicate_key(content, view.read, salt),
+                "predicates": sorted(view.read),
+                "quads": derived,
+            }
+    return Build(content, report, stamp, derived, table, sizes, derivation, kept)
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -323,7 +352,7 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
     with target.stage() as staging:
         done = build(inputs, cache=cache_dir(spec), staging=staging)
         if done.report.conforms:
-            staging.commit(done.fingerprint, done.table)
+            staging.commit(done.fingerprint, done.table, done.derivation)
     report, derived = done.report, done.derived
     graphs = {str(name): n for name, n in done.sizes.items()}
     if derived:
@@ -336,6 +365,7 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
         report=report,
         written=report.conforms and not spec.startswith("memory"),
         derived=derived,
+        kept=done.kept and report.conforms,
     )
 
 
