@@ -389,37 +389,96 @@ def site(obj: Context, output: Path) -> None:
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Serve these browse pages [default: write them afresh into a temporary directory].",
+    help="Serve these browse pages [default: write them afresh, in the background].",
 )
-@click.option("--verbose", is_flag=True, help="Log every request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    help="Query worker processes (queries that run at once) [default: cores + 1].",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(min=1),
+    default=64 * 2**20,
+    show_default=True,
+    help="Largest result sent; a larger one is refused (413).",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=2**20,
+    show_default=True,
+    help="Largest request body accepted (413 past it).",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
+)
+@click.option("--quiet", is_flag=True, help="No log line per request.")
 @pass_context
-def serve(obj: Context, host: str, port: int, site_dir: Path | None, verbose: bool) -> None:
+def serve(
+    obj: Context,
+    host: str,
+    port: int,
+    site_dir: Path | None,
+    timeout: float,
+    workers: int | None,
+    max_result_bytes: int,
+    max_body_bytes: int,
+    cors: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
+    import logging
+    import subprocess
     import tempfile
 
-    from policygraph.serve import make_server
+    from policygraph import serve as web
 
+    try:
+        sock = web.listen(host, port)
+    except OSError as exc:
+        raise StoreError(f"cannot listen on {host}:{port} ({exc.strerror}); try --port") from None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    web.log.addHandler(handler)
+    web.log.setLevel(logging.WARNING if quiet else logging.INFO)
     with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
+        source = web.source_for(store, Path(scratch))
         if site_dir is None:
-            site_dir = Path(scratch)
-            from policygraph.reports.site import write_site
-
-            write_site(store, site_dir)
-        try:
-            server = make_server(store, site_dir, host=host, port=port, verbose=verbose)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot listen on {host}:{port} ({exc.strerror}); try --port"
-            ) from None
+            # Written by a separate process, so that the endpoint answers meanwhile.
+            site_dir = Path(scratch) / "site"
+            command = [sys.executable, "-m", "policygraph", "--store", obj.store]
+            command += ["--data", str(obj.inputs.data), "site", "-o", str(site_dir)]
+            pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        else:
+            pages = web.Pages(site_dir)
+        pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
+        limits = web.Limits(timeout, max_result_bytes, max_body_bytes)
+        app = web.make_app(pool, pages, limits=limits, cors=cors)
+        bound = sock.getsockname()
         click.echo(
-            f"serving http://{host}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops", err=True
+            f"serving http://{host}:{bound[1]}/ (SPARQL endpoint: /sparql, "
+            f"{len(pool.workers)} query workers, {timeout:g} s per query); Ctrl-C stops",
+            err=True,
         )
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+            web.serve(app, sock)
         finally:
-            server.server_close()
+            pool.close()
+            if pages.writer is not None and pages.writer.poll() is None:
+                pages.writer.kill()
+                pages.writer.wait()
 
 
 def main() -> None:
