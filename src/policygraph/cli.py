@@ -242,8 +242,21 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def queries(fmt: str) -> None:
+@click.option(
+    "--prefixes", is_flag=True, help="List the prefixes every query may use undeclared instead."
+)
+def queries(fmt: str, prefixes: bool) -> None:
     """List the named queries with their title and parameters."""
+    if prefixes:
+        from policygraph.namespaces import PREFIXES
+
+        if fmt == "json":
+            click.echo(json.dumps(PREFIXES, indent=2))
+        else:
+            width = max(len(p) for p in PREFIXES) + 1
+            for prefix, namespace in PREFIXES.items():
+                click.echo(f"PREFIX {prefix + ':':<{width}} <{namespace}>")
+        return
     library = query_library()
     if fmt == "json":
         payload = [
@@ -266,23 +279,63 @@ def queries(fmt: str) -> None:
             click.echo("  params: " + ", ".join(p.describe() for p in query.params))
 
 
+#: RDF formats for the graph of a CONSTRUCT or DESCRIBE query: name → rdflib serialiser.
+GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
+
+
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="SPARQL text to run instead of a named query or file.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
 @click.option(
-    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice([*TABLE_FORMATS, *GRAPH_FORMATS]),
+    help="table, csv, tsv, json (SPARQL JSON) or md for SELECT and ASK [default: table]; "
+    "ttl, nt, xml (RDF/XML) or jsonld for CONSTRUCT and DESCRIBE [default: ttl].",
+)
+@click.option(
+    "--print", "show", is_flag=True, help="Print the query as it would run, and do not run it."
 )
 @pass_context
 def query(
-    obj: Context, name: str | None, expression: str | None, params: tuple[str, ...], fmt: str
+    obj: Context,
+    name: str | None,
+    expression: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    show: bool,
 ) -> None:
-    """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE."""
+    """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE.
+
+    The prefixes of `policygraph queries --prefixes` may be used without declaring them."""
+    from policygraph.queries import bind
+
     if (name is None) == (expression is None):
         raise QueryError("give a query NAME or FILE, or -e SPARQL (one of them)")
     named = parse_named("-e", expression) if expression is not None else load_query(name or "")
     with open_store(obj.store, obj.inputs) as store:
+        if show:
+            click.echo(bind(store, named, _params(params)), nl=False)
+            return
         result = run_query(store, named, _params(params))
+    if result.graph is not None:
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(
+                f"{named.name} gives a graph (CONSTRUCT or DESCRIBE); "
+                f"choose --format {', '.join(GRAPH_FORMATS)}"
+            )
+        from policygraph.export import serialize_graph
+
+        click.echo(serialize_graph(result.graph, GRAPH_FORMATS[fmt]), nl=False)
+        return
+    fmt = fmt or "table"
+    if fmt not in TABLE_FORMATS:
+        raise QueryError(
+            f"{named.name} gives a table (SELECT or ASK); "
+            f"choose --format {', '.join(TABLE_FORMATS)}"
+        )
     click.echo(render_table(result, fmt), nl=False)
 
 
