@@ -24,11 +24,13 @@ from policygraph import Inputs
 from policygraph import serve as web
 from policygraph.gaps import find_gaps
 from policygraph.pipeline import build_store, open_store
+from policygraph.queries import run_query
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
 from policygraph.store.sparql import SparqlStore
 
 from .servers import Served, http, running, untyped_post
+from .test_queries import CASES, _rows
 
 PG = "https://w3id.org/policygraph/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?d a pg:PolicyDocument }"
@@ -299,6 +301,18 @@ def test_clients_sparqlwrapper_rdflib_and_a_service_call(served: Served, store: 
         f"SELECT ?n WHERE {{ SERVICE <{served.url}> {{ {PLAIN_COUNT} }} }}"
     )
     assert [s["n"].value for s in federated] == ["19"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
+)
+def test_every_named_query_gives_the_same_rows_through_serve(
+    served: Served, store: GraphStore, name: str, params: dict[str, str]
+) -> None:
+    remote = run_query(SparqlStore(served.url), name, params)
+    local = run_query(store, name, params)
+    assert remote.variables == local.variables
+    assert _rows(remote) == _rows(local)
 
 
 def test_the_gap_report_through_the_endpoint_is_the_same(served: Served, store: GraphStore) -> None:

@@ -4,8 +4,9 @@
 
 Builds the bundled data into a temporary Oxigraph store, starts `policygraph serve` on a free
 loopback port (browse pages from an empty directory, so that no page writing competes), and runs
-``--clients`` closed-loop clients for ``--seconds``: each sends, one after the other, a named gap
-query with one of its parameter sets or a small SELECT/ASK, over its own keep-alive connection.
+``--clients`` clients for ``--seconds``: each sends, one after the other, a named gap query with
+one of its parameter sets or a small SELECT/ASK, over its own keep-alive connection, waiting
+``--think`` seconds on average between two (default 0: as fast as the server answers).
 One more client sends a query that never ends, again and again; each must come back 503 at the
 time limit. Prints latency percentiles per kind of query, errors, and the endless query's cuts.
 Not run by CI: timings depend on the machine.
@@ -70,6 +71,7 @@ def client(
     until: float,
     seed: int,
     results: list[tuple[str, int, float]],
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
@@ -95,6 +97,8 @@ def client(
             connection.close()
             connection = HTTPConnection("127.0.0.1", port, timeout=60)
         results.append((kind, status, (time.perf_counter() - started) * 1000))
+        if think:
+            time.sleep(max(0.0, min(rng.expovariate(1 / think), until - time.monotonic())))
     connection.close()
 
 
@@ -109,6 +113,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--workers", type=int, help="serve --workers (default: its own)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (exponential; default 0: none)",
+    )
     options = parser.parse_args()
     if not (1 <= options.clients <= 64 and 1 <= options.seconds <= 300):
         parser.error("--clients 1..64 and --seconds 1..300 keep the test bounded")
@@ -145,7 +155,9 @@ def main() -> int:
             results: list[tuple[str, int, float]] = []
             endless: list[tuple[str, int, float]] = []
             threads = [
-                threading.Thread(target=client, args=(port, named + small, until, i, results))
+                threading.Thread(
+                    target=client, args=(port, named + small, until, i, results, options.think)
+                )
                 for i in range(options.clients)
             ]
             threads.append(
@@ -182,6 +194,7 @@ def report(
     errors = [(kind, status) for kind, status, _ in results if status != 200]
     summary = {
         "clients": options.clients,
+        "think_s": options.think,
         "seconds": round(elapsed, 1),
         "requests": len(results),
         "per_second": round(len(results) / elapsed, 1),
