@@ -287,6 +287,13 @@ class OxigraphStore(GraphStore):
             self._opened = (inner, dataset)
         return dataset
 
+    def location(self) -> Path:
+        """The directory of the current Oxigraph database, for readers in other processes."""
+        db = self.directory / CURRENT / "db"
+        if not db.is_dir():
+            raise StoreError(f"{self.directory}: no store here; run `policygraph build` first")
+        return db
+
     @property
     def _inner(self) -> ox.Store:
         return self._open()[0]
