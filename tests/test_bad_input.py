@@ -60,7 +60,7 @@ def test_bad_input_gives_one_clear_line(path: Path, invoke: Invoke, data_copy: P
     case = Case.load(path)
     case.apply(data_copy)
     result = invoke("build", data=data_copy)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.output
@@ -73,7 +73,7 @@ def test_a_failed_build_keeps_the_previous_store(
     assert invoke("build", data=data_copy).exit_code == 0
     before = stored_fingerprint(tmp_path / "store")
     Case.load(CASES[0]).apply(data_copy)
-    assert invoke("build", data=data_copy).exit_code == 1
+    assert invoke("build", data=data_copy).exit_code == 2
     assert stored_fingerprint(tmp_path / "store") == before
     # Only the store and the validation cache remain: no half-written build directory.
     leftovers = [p.name for p in (tmp_path / "store").iterdir()]
