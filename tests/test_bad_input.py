@@ -3,7 +3,9 @@
 Cases are data files in tests/cases/bad-input/*.case::
 
     file: regions.csv          the data file the case touches
-    mode: append-row           append-row (body: JSON cells), append-raw, or write (body: the file)
+    mode: append-row           append-row (body: JSON cells), append-raw, write (body: the file),
+                               append-bytes, write-bytes (body: text with \\xNN escapes),
+                               directory, fifo (the file becomes one), symlink (body: target)
     expect: regex              what the one-line message must match
 
     <body>
@@ -11,7 +13,9 @@ Cases are data files in tests/cases/bad-input/*.case::
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +51,24 @@ class Case:
                 handle.write(self.body)
         elif self.mode == "write":
             target.write_text(self.body, encoding="utf-8")
+        elif self.mode in ("append-bytes", "write-bytes"):
+            raw = codecs.escape_decode(self.body.strip().encode("utf-8"))[0]
+            with target.open("ab" if self.mode == "append-bytes" else "wb") as handle:
+                handle.write(raw)
+        elif self.mode in ("directory", "fifo", "symlink"):
+            target.unlink(missing_ok=True)
+            if self.mode == "directory":
+                target.mkdir()
+            elif self.mode == "fifo":
+                os.mkfifo(target)
+            else:
+                target.symlink_to(self.body.strip())
         else:
             raise AssertionError(f"unknown mode {self.mode}")
 
 
 def test_the_cases_are_collected() -> None:
-    assert len(CASES) >= 8
+    assert len(CASES) >= 30
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
