@@ -94,3 +94,22 @@ def test_a_failed_build_keeps_the_previous_store(
     # Only the store and the validation cache remain: no half-written build directory.
     leftovers = [p.name for p in (tmp_path / "store").iterdir()]
     assert sorted(leftovers) == ["current", "validation"]
+
+
+def test_a_shacl_violation_names_the_csv_row_that_made_the_node(
+    invoke: Invoke, data_copy: Path
+) -> None:
+    regions = data_copy / "regions.csv"
+    line = len(regions.read_text(encoding="utf-8").splitlines()) + 1
+    cells = {"code": "620998", "label_en": "Test County", "label_zh": "测试县", "level": "county"}
+    append_row(
+        regions,
+        {**cells, "division_type": "county", "parent": "CN", "source": "s0", "locator": "l.1"},
+    )
+    result = invoke("validate", data=data_copy)
+    assert result.exit_code == 1, result.output
+    listed = [row for row in result.stdout.splitlines() if "620998>" in row]
+    assert listed and all(
+        row.startswith(f"  {regions}:{line}: <https://w3id.org/policygraph/id/region/620998>")
+        for row in listed
+    ), result.stdout

@@ -109,7 +109,9 @@ def _violation_lines(violations: list[Violation]) -> list[str]:
     for v in violations:
         path = f" {v.path}" if v.path else ""
         value = f" (value {v.value})" if v.value and v.value != v.focus else ""
-        lines.append(f"  {v.focus}{path}: {v.message}{value}")
+        # The CSV row that made the node first, as every other input message starts.
+        row = f"{v.where}: " if v.where else ""
+        lines.append(f"  {row}{v.focus}{path}: {v.message}{value}")
     return lines
 
 

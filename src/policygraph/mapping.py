@@ -79,6 +79,8 @@ class Mapper:
         self.claims: set[str] = set()
         self.datasets: dict[str, str] = {}  # slug → source slug
         self.observations: set[str] = set()
+        #: Each minted node's IRI → the CSV row that made it (``file:line``), for SHACL reports.
+        self.origins: dict[str, str] = {}
         self._by_table: dict[str, Callable[[list[Row]], None]] = {
             "sources": self.map_sources,
             "regions": self.map_regions,
@@ -112,6 +114,7 @@ class Mapper:
         return self.ds.graph(ns.graph(slug))
 
     def provenance(self, row: Row, subject: URIRef, *, locator: bool = True) -> Graph:
+        self.origins.setdefault(str(subject), f"{row.path}:{row.line}")
         g = self.graph_of(row)
         slug = row.get("source")
         g.add((subject, DCTERMS.source, ns.source(slug)))

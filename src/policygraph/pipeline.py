@@ -214,6 +214,7 @@ def build(
         units=_units(inputs, built, sizes, digests),
         sizes=sizes,
         cache=DirectoryCache(cache) if cache is not None else None,
+        origins=built.origins,
     )
     derived, table = 0, None
     if report.conforms and derive_cells:
