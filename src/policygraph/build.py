@@ -21,6 +21,7 @@ from policygraph import namespaces as ns
 from policygraph.errors import OntologyError, SourceError
 from policygraph.mapping import Mapper, Vocabulary
 from policygraph.sources import RdfFile, TableFile, read
+from policygraph.sources.files import check_regular
 from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
 
 __all__ = [
@@ -38,7 +39,10 @@ SHAPES_FILE = "shapes.ttl"
 def ontology_files(ontology_dir: Path) -> list[Path]:
     if not ontology_dir.is_dir():
         raise OntologyError(f"{ontology_dir}: ontology directory not found")
-    return sorted(ontology_dir.rglob("*.ttl"))
+    found = sorted(ontology_dir.rglob("*.ttl"))
+    for path in found:
+        check_regular(path)  # a FIFO or a broken link would hang or crash the parser
+    return found
 
 
 def _parse_ontology_file(graph: Graph, path: Path) -> None:
