@@ -55,6 +55,8 @@ class Workspace:
             tally=self.tally,
             where=mutation.where,
         )
+        if sum(self.tally.outcomes.values()) % 250 == 0:  # progress of a long run (-s shows it)
+            print(f"\nfuzzed builds so far: {self.tally.summary()}", flush=True)
         if code == 0:
             self.state = store_state(self.spec)
         else:
