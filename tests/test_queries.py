@@ -38,6 +38,7 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
         {},
         {"autonomous": "true", "within": "620000"},
         {"tier": "insurance"},
+        {"tier": "commercial"},  # once 20 rows on the memory store against 21 (Sunan)
     ],
     "gaps/coverage-matrix": [{}, {"domain": "pension", "tier": "commercial"}],
     "gaps/provision": [{"autonomous": "true"}, {"domain": "medical", "within": "622900"}],

@@ -17,7 +17,7 @@ from policygraph import resources
 from policygraph.build import load_shapes
 from policygraph.pipeline import Inputs, build_dataset
 from policygraph.shacl import UnsupportedShape, compile_shapes
-from policygraph.sources.rdffile import oxigraph_quads
+from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
 from policygraph.validation import Violation, _new_graph, _run, _short
 
 PREFIXES = """
@@ -195,3 +195,22 @@ def test_a_shape_with_an_unknown_feature_is_refused() -> None:
     )
     with pytest.raises(UnsupportedShape, match="minLength"):
         compile_shapes(shapes)
+
+
+def test_checking_one_graph_finds_what_checking_all_finds_there(shapes: Graph) -> None:
+    """An edit re-validates only its own graph's subjects (``within``): the results for them are
+    those of a full run, for plain targets and SPARQL targets alike."""
+    edited = URIRef("https://example.org/test/edits")
+    dataset = Dataset()
+    dataset.graph(URIRef("https://example.org/test/bundled")).__iadd__(_union())
+    dataset.graph(edited).__iadd__(Graph().parse(data=PREFIXES + EDITS, format="turtle"))
+    store = ox.Store()
+    store.bulk_extend(oxigraph_quads(dataset))
+    checks = compile_shapes(shapes)
+    mine = {s for s in dataset.graph(edited).subjects()}
+    everything = {
+        violation for focus, violation in _run(store, checks, []) if to_rdflib(focus) in mine
+    }
+    within = {violation for _focus, violation in _run(store, checks, [str(edited)])}
+    assert len({v.message for v in within if v.severity == "Violation"}) >= 15
+    assert within == everything

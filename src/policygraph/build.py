@@ -20,8 +20,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from policygraph import namespaces as ns
 from policygraph.errors import OntologyError, SourceError
 from policygraph.mapping import Mapper, Vocabulary
+from policygraph.resources import ontology_files
 from policygraph.sources import RdfFile, TableFile, read
-from policygraph.sources.files import check_regular
 from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
 
 __all__ = [
@@ -30,19 +30,9 @@ __all__ = [
     "build_dataset",
     "load_ontology",
     "load_shapes",
-    "ontology_files",
 ]
 
 SHAPES_FILE = "shapes.ttl"
-
-
-def ontology_files(ontology_dir: Path) -> list[Path]:
-    if not ontology_dir.is_dir():
-        raise OntologyError(f"{ontology_dir}: ontology directory not found")
-    found = sorted(ontology_dir.rglob("*.ttl"))
-    for path in found:
-        check_regular(path)  # a FIFO or a broken link would hang or crash the parser
-    return found
 
 
 def _parse_ontology_file(graph: Graph, path: Path) -> None:

@@ -163,7 +163,13 @@ def build(obj: Context) -> None:
         f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
     )
     click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
-    click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
+    if summary.kept:
+        click.echo(
+            f"kept the {summary.derived:,} triples of gap cells in graph/derived: "
+            "nothing they are derived from changed"
+        )
+    else:
+        click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
 
 
 @cli.command()
@@ -257,8 +263,21 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def queries(fmt: str) -> None:
+@click.option(
+    "--prefixes", is_flag=True, help="List the prefixes every query may use undeclared instead."
+)
+def queries(fmt: str, prefixes: bool) -> None:
     """List the named queries with their title and parameters."""
+    if prefixes:
+        from policygraph.namespaces import PREFIXES
+
+        if fmt == "json":
+            click.echo(json.dumps(PREFIXES, indent=2))
+        else:
+            width = max(len(p) for p in PREFIXES) + 1
+            for prefix, namespace in PREFIXES.items():
+                click.echo(f"PREFIX {prefix + ':':<{width}} <{namespace}>")
+        return
     library = query_library()
     if fmt == "json":
         payload = [
@@ -281,23 +300,63 @@ def queries(fmt: str) -> None:
             click.echo("  params: " + ", ".join(p.describe() for p in query.params))
 
 
+#: RDF formats for the graph of a CONSTRUCT or DESCRIBE query: name → rdflib serialiser.
+GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
+
+
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="SPARQL text to run instead of a named query or file.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
 @click.option(
-    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice([*TABLE_FORMATS, *GRAPH_FORMATS]),
+    help="table, csv, tsv, json (SPARQL JSON) or md for SELECT and ASK [default: table]; "
+    "ttl, nt, xml (RDF/XML) or jsonld for CONSTRUCT and DESCRIBE [default: ttl].",
+)
+@click.option(
+    "--print", "show", is_flag=True, help="Print the query as it would run, and do not run it."
 )
 @pass_context
 def query(
-    obj: Context, name: str | None, expression: str | None, params: tuple[str, ...], fmt: str
+    obj: Context,
+    name: str | None,
+    expression: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    show: bool,
 ) -> None:
-    """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE."""
+    """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE.
+
+    The prefixes of `policygraph queries --prefixes` may be used without declaring them."""
+    from policygraph.queries import bind
+
     if (name is None) == (expression is None):
         raise QueryError("give a query NAME or FILE, or -e SPARQL (one of them)")
     named = parse_named("-e", expression) if expression is not None else load_query(name or "")
     with open_store(obj.store, obj.inputs) as store:
+        if show:
+            click.echo(bind(store, named, _params(params)), nl=False)
+            return
         result = run_query(store, named, _params(params))
+    if result.graph is not None:
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(
+                f"{named.name} gives a graph (CONSTRUCT or DESCRIBE); "
+                f"choose --format {', '.join(GRAPH_FORMATS)}"
+            )
+        from policygraph.export import serialize_graph
+
+        click.echo(serialize_graph(result.graph, GRAPH_FORMATS[fmt]), nl=False)
+        return
+    fmt = fmt or "table"
+    if fmt not in TABLE_FORMATS:
+        raise QueryError(
+            f"{named.name} gives a table (SELECT or ASK); "
+            f"choose --format {', '.join(TABLE_FORMATS)}"
+        )
     click.echo(render_table(result, fmt), nl=False)
 
 
@@ -339,7 +398,9 @@ def gaps(
             autonomous=autonomous,
             status=status,
         )
-    click.echo(render_gaps(report, fmt), nl=False)
+    # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
+    # report for terminal escapes, which the renderers never write, whenever it is piped).
+    click.echo(render_gaps(report, fmt), nl=False, color=True)
 
 
 @cli.command(name="viz")
@@ -411,37 +472,96 @@ def site(obj: Context, output: Path) -> None:
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Serve these browse pages [default: write them afresh into a temporary directory].",
+    help="Serve these browse pages [default: write them afresh, in the background].",
 )
-@click.option("--verbose", is_flag=True, help="Log every request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    help="Query worker processes (queries that run at once) [default: cores + 1].",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(min=1),
+    default=64 * 2**20,
+    show_default=True,
+    help="Largest result sent; a larger one is refused (413).",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=2**20,
+    show_default=True,
+    help="Largest request body accepted (413 past it).",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
+)
+@click.option("--quiet", is_flag=True, help="No log line per request.")
 @pass_context
-def serve(obj: Context, host: str, port: int, site_dir: Path | None, verbose: bool) -> None:
+def serve(
+    obj: Context,
+    host: str,
+    port: int,
+    site_dir: Path | None,
+    timeout: float,
+    workers: int | None,
+    max_result_bytes: int,
+    max_body_bytes: int,
+    cors: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
+    import logging
+    import subprocess
     import tempfile
 
-    from policygraph.serve import make_server
+    from policygraph import serve as web
 
+    try:
+        sock = web.listen(host, port)
+    except OSError as exc:
+        raise StoreError(f"cannot listen on {host}:{port} ({exc.strerror}); try --port") from None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    web.log.addHandler(handler)
+    web.log.setLevel(logging.WARNING if quiet else logging.INFO)
     with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
+        source = web.source_for(store, Path(scratch))
         if site_dir is None:
-            site_dir = Path(scratch)
-            from policygraph.reports.site import write_site
-
-            write_site(store, site_dir)
-        try:
-            server = make_server(store, site_dir, host=host, port=port, verbose=verbose)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot listen on {host}:{port} ({exc.strerror}); try --port"
-            ) from None
+            # Written by a separate process, so that the endpoint answers meanwhile.
+            site_dir = Path(scratch) / "site"
+            command = [sys.executable, "-m", "policygraph", "--store", obj.store]
+            command += ["--data", str(obj.inputs.data), "site", "-o", str(site_dir)]
+            pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        else:
+            pages = web.Pages(site_dir)
+        pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
+        limits = web.Limits(timeout, max_result_bytes, max_body_bytes)
+        app = web.make_app(pool, pages, limits=limits, cors=cors)
+        bound = sock.getsockname()
         click.echo(
-            f"serving http://{host}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops", err=True
+            f"serving http://{host}:{bound[1]}/ (SPARQL endpoint: /sparql, "
+            f"{len(pool.workers)} query workers, {timeout:g} s per query); Ctrl-C stops",
+            err=True,
         )
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+            web.serve(app, sock)
         finally:
-            server.server_close()
+            pool.close()
+            if pages.writer is not None and pages.writer.poll() is None:
+                pages.writer.kill()
+                pages.writer.wait()
 
 
 def main() -> None:

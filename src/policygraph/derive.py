@@ -45,7 +45,7 @@ from policygraph.namespaces import (
 )
 from policygraph.sources.rdffile import StoreView, oxigraph_quads
 
-__all__ = ["LEVELS", "STATUSES", "Cell", "Derived", "Index", "derive"]
+__all__ = ["LEVELS", "STATUSES", "Cell", "Derived", "Index", "derive", "fingerprint_triples"]
 
 STATUSES = ("own", "general-only", "inherited", "none")
 #: Levels from the bottom up: the nearest fall-back is the one with the lowest index.
@@ -284,6 +284,12 @@ def _quads(found: Cell, terms: _Terms) -> Iterator[ox.Quad]:
         yield quad(node, _REST, _integer(found.rest), graph)
 
 
+def fingerprint_triples(fingerprint: str) -> list[Triple]:
+    """The triples of ``graph/derived`` that name the inputs' fingerprint: the only ones that
+    change when a build keeps the derivation of the one before (no input it reads changed)."""
+    return [(ns.DERIVED_SOURCE, DCTERMS.identifier, Literal(f"inputs sha256:{fingerprint}"))]
+
+
 def _provenance(
     version: str, fingerprint: str, sources: list[URIRef], dataset: StoreView
 ) -> Iterator[Triple]:
@@ -296,7 +302,7 @@ def _provenance(
     yield node, RDF.type, PROV.Entity
     yield node, DCTERMS.title, Literal("Gap cells derived by policygraph", lang="en")
     yield node, DCTERMS.creator, Literal(f"policygraph {version}")
-    yield node, DCTERMS.identifier, Literal(f"inputs sha256:{fingerprint}")
+    yield from fingerprint_triples(fingerprint)
     yield node, PG.confidence, ns.concept("confidence", "inferred")
     for source in sources:
         yield node, PROV.wasDerivedFrom, source

@@ -1,6 +1,10 @@
-"""Serialise the whole store: Turtle and N-Triples hold the union, TriG and JSON-LD the graphs.
+"""Serialise the whole store: Turtle and N-Triples hold the union, TriG, N-Quads and JSON-LD the
+graphs. Every format is written by rdflib's serialisers (never by hand), so that whatever a
+literal holds (a newline, a quote, a backslash) the output parses.
 
-Output is deterministic: the same data gives byte-identical files (quads are sorted first).
+Output is deterministic: the same data gives byte-identical files (quads are sorted first, and
+the line-based formats sorted by line). JSON-LD is compacted with policygraph's prefixes as its
+``@context``.
 """
 
 from __future__ import annotations
@@ -11,35 +15,49 @@ from policygraph.errors import PolicyGraphError
 from policygraph.namespaces import PREFIXES
 from policygraph.store.base import GraphStore
 
-__all__ = ["FORMATS", "export"]
+__all__ = ["FORMATS", "export", "serialize_graph"]
 
-FORMATS = ("ttl", "trig", "nt", "jsonld")
+FORMATS = ("ttl", "trig", "nt", "nq", "jsonld")
 
 
 def _sorted_quads(store: GraphStore) -> list[tuple[object, ...]]:
     return sorted(store.quads(), key=lambda q: tuple(t.n3() for t in q))  # type: ignore[attr-defined]
 
 
+def _sorted_lines(text: str) -> str:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "".join(f"{line}\n" for line in lines)
+
+
+def serialize_graph(graph: Graph, fmt: str) -> str:
+    """One graph in an rdflib format (``turtle``, ``nt``, ``xml``, ``json-ld``); N-Triples sorted
+    by line and JSON-LD compacted with the project's prefixes."""
+    if fmt == "nt":
+        return _sorted_lines(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    if fmt == "json-ld":
+        return graph.serialize(format="json-ld", context=dict(PREFIXES), sort_keys=True, indent=2)
+    return graph.serialize(format=fmt)
+
+
 def export(store: GraphStore, fmt: str) -> str:
     if fmt not in FORMATS:
         raise PolicyGraphError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     quads = _sorted_quads(store)
-    if fmt == "nt":
-        lines = sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _ in quads})  # type: ignore[attr-defined]
-        return "".join(lines)
-    if fmt == "ttl":
+    if fmt in ("ttl", "nt"):
         graph = Graph()
         _bind(graph)
         for s, p, o, _ in quads:
             graph.add((s, p, o))  # type: ignore[arg-type]
-        return graph.serialize(format="turtle")
+        return serialize_graph(graph, "turtle" if fmt == "ttl" else "nt")
     dataset = Dataset()
     _bind(dataset)
     for s, p, o, g in quads:
         dataset.graph(g).add((s, p, o))  # type: ignore[arg-type]
     if fmt == "trig":
         return dataset.serialize(format="trig")
-    return dataset.serialize(format="json-ld", sort_keys=True, indent=2)
+    if fmt == "nq":
+        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8"))
+    return dataset.serialize(format="json-ld", context=dict(PREFIXES), sort_keys=True, indent=2)
 
 
 def _bind(graph: Graph) -> None:

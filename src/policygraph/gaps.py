@@ -196,28 +196,27 @@ def _from_table(
     claims: dict[tuple[str, str], list[ClaimCheck]] = {}
     for code, cell_tier, *check in table.claims(tier):
         claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
-    needed = {i for row in rows for i in row.evidence} | {
-        i for row in rows for i, _ in row.fallback
-    }
-    documents = table.documents(needed)
-    made: dict[tuple[int, str], Document] = {}
+    # Each document once per relation it is shown with (the same value in every cell).
+    evidence_ids = {i for row in rows for i in row.evidence}
+    fallback_pairs = {pair for row in rows for pair in row.fallback}
+    documents = table.documents(evidence_ids | {i for i, _ in fallback_pairs})
 
     def document(i: int, relation: str) -> Document:
-        found = made.get((i, relation))
-        if found is None:
-            d = documents[i]
-            found = made[(i, relation)] = Document(
-                iri=d.iri,
-                title=d.title,
-                number=d.number,
-                year=d.year,
-                specificity=d.specificity,
-                relation=relation,
-                holder=d.holder,
-                holder_label=d.holder_label,
-                holder_level=d.holder_level,
-            )
-        return found
+        d = documents[i]
+        return Document(
+            iri=d.iri,
+            title=d.title,
+            number=d.number,
+            year=d.year,
+            specificity=d.specificity,
+            relation=relation,
+            holder=d.holder,
+            holder_label=d.holder_label,
+            holder_level=d.holder_level,
+        )
+
+    own = {i: document(i, "own") for i in evidence_ids}
+    fallback = {pair: document(*pair) for pair in fallback_pairs}
 
     return [
         Gap(
@@ -229,9 +228,10 @@ def _from_table(
             surveyed=row.surveyed,
             parent=row.parent,
             parent_label=row.parent_label,
-            evidence=tuple(sorted(document(i, "own") for i in row.evidence)),
-            fallback=tuple(sorted({document(i, r) for i, r in row.fallback})),
-            claims=tuple(sorted(set(claims.get((row.code, row.tier), [])))),
+            # The table lists them in the report's order, each once.
+            evidence=tuple(map(own.__getitem__, row.evidence)),
+            fallback=tuple(map(fallback.__getitem__, row.fallback)),
+            claims=tuple(sorted(set(found))) if (found := claims.get((row.code, row.tier))) else (),
             fallback_rest=row.rest,
         )
         for row in rows

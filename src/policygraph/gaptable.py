@@ -20,20 +20,24 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from rdflib import URIRef
 
-from policygraph import namespaces as ns
-from policygraph.derive import Cell, Index
 from policygraph.errors import StoreError
-from policygraph.namespaces import DCTERMS, ELI, PG, RDF, RDFS, SKOS
-from policygraph.sources.rdffile import StoreView
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
+    from policygraph.derive import Cell, Index
+    from policygraph.sources.rdffile import StoreView
+
+# Reading the table (a gap report) needs neither rdflib nor the derivation: the functions that
+# write it at build time import them.
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -89,8 +93,8 @@ class CellRow:
     tier: str
     status: str
     rest: int
-    evidence: tuple[int, ...]  # document ids
-    fallback: tuple[tuple[int, str], ...]  # (document id, relation)
+    evidence: tuple[int, ...]  # document ids, in IRI order
+    fallback: tuple[tuple[int, str], ...]  # (document id, relation), in that order
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class TableRows:
 
 def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint: str) -> TableRows:
     """The table of ``cells`` (all of a build's, from ``index`` over ``dataset``)."""
+    from policygraph import namespaces as ns
+    from policygraph.namespaces import DCTERMS, ELI, PG, SKOS
+
     labels = dataset.values(SKOS.prefLabel, language="en")
     titles = dataset.values(DCTERMS.title, language="en")
     numbers = dataset.values(ELI.id_local)
@@ -198,7 +205,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
         return found
 
     followed = {d.iri: d.follows for d in index.docs}
-    cell_rows: list[tuple[object, ...]] = []
+    listed: list[tuple[int, tuple[object, ...], list[int], list[tuple[int, str]]]] = []
     for found in cells:
         cell_region = region_ids.get(found.region)
         if cell_region is None:
@@ -210,17 +217,23 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
             if i is not None:
                 relation = "relevant-for" if found.region in followed.get(iri, ()) else "ancestor"
                 fallback.append((i, relation))
-        cell_rows.append(
-            (
-                cell_region,
-                found.tier,
-                found.domain or "",
-                found.status,
-                found.rest,
-                orjson.dumps(evidence).decode(),
-                orjson.dumps(fallback).decode(),
-            )
+        cell = (found.tier, found.domain or "", found.status, found.rest)
+        listed.append((cell_region, cell, evidence, fallback))
+
+    # Documents numbered in IRI order and each cell's lists sorted by number: the order the
+    # report shows them in, so that reading a cell sorts nothing.
+    by_iri = sorted(range(len(document_rows)), key=lambda i: str(document_rows[i][1]))
+    renumber = {old: new for new, old in enumerate(by_iri)}
+    document_rows = [(new, *document_rows[old][1:]) for new, old in enumerate(by_iri)]
+    cell_rows: list[tuple[object, ...]] = [
+        (
+            cell_region,
+            *cell,
+            orjson.dumps(sorted(renumber[i] for i in evidence)).decode(),
+            orjson.dumps(sorted((renumber[i], r) for i, r in fallback)).decode(),
         )
+        for cell_region, cell, evidence, fallback in listed
+    ]
 
     claim_rows = _claims(dataset, index, labels)
     return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
@@ -233,6 +246,11 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     tier whose domains meet the claim's (or general) and whose target groups meet the claim's,
     where the claim names them; it disagrees otherwise, naming the first such document.
     """
+    from rdflib import URIRef
+
+    from policygraph import namespaces as ns
+    from policygraph.namespaces import DCTERMS, PG, RDF, RDFS, SKOS
+
     single = {p: dataset.values(p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
     kinds = {s: ns.slug(o) for s, o in dataset.values(PG.claimKind).items()}
     comments = dataset.values(RDFS.comment)
@@ -323,6 +341,18 @@ class GapTable:
         rows.write(db)
         return cls(db)
 
+    @staticmethod
+    def restamp(path: Path, fingerprint: str) -> None:
+        """Give a copied table the fingerprint of the build that keeps it."""
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute(
+                "UPDATE meta SET value = ? WHERE key = 'fingerprint'", (fingerprint,)
+            )
+            connection.commit()
+        finally:
+            connection.close()
+
     def fingerprint(self) -> str | None:
         row = self._execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         return row[0] if row else None
@@ -375,9 +405,11 @@ class GapTable:
 
     def documents(self, ids: set[int] | None = None) -> dict[int, DocumentRow]:
         """The documents with these ids (all when None)."""
-        query = "SELECT * FROM document"
-        rows = self._execute(query).fetchall() if ids is None else self._some(ids)
-        return {int(row[0]): DocumentRow(*row[1:]) for row in rows}
+        if ids is not None and len(ids) <= 2_000:
+            return {int(row[0]): DocumentRow(*row[1:]) for row in self._some(ids)}
+        # Many (a national report): one scan beats thousands of lookups.
+        rows = self._execute("SELECT * FROM document")
+        return {int(row[0]): DocumentRow(*row[1:]) for row in rows if ids is None or row[0] in ids}
 
     def _some(self, ids: set[int]) -> list[tuple[Any, ...]]:
         found: list[tuple[Any, ...]] = []

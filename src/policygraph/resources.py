@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["data_dir", "ontology_dir"]
+from policygraph.errors import OntologyError
+from policygraph.sources.files import check_regular
+
+__all__ = ["data_dir", "ontology_dir", "ontology_files"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -28,3 +31,13 @@ def ontology_dir() -> Path:
 def data_dir() -> Path:
     """The bundled seed dataset."""
     return _bundled("data")
+
+
+def ontology_files(ontology_dir: Path) -> list[Path]:
+    """The ontology's Turtle files (concept schemes and shapes among them), in reading order."""
+    if not ontology_dir.is_dir():
+        raise OntologyError(f"{ontology_dir}: ontology directory not found")
+    found = sorted(ontology_dir.rglob("*.ttl"))
+    for path in found:
+        check_regular(path)  # before anything hashes or parses it: a FIFO would block
+    return found

@@ -87,8 +87,8 @@ class Check:
 
     shape: str
     prefixes: str
-    #: The focus nodes (binds ?this), and what a result of this constraint matches.
-    focus: str
+    #: The target patterns (each binds ?this to focus nodes), and what a result matches.
+    focus: tuple[str, ...]
     body: str
     path: Node | None
     message: str
@@ -100,19 +100,28 @@ class Check:
 
     def query(self, within: Sequence[str] = ()) -> str:
         """The SPARQL; with ``within``, only for focus nodes that are subjects in those graphs."""
-        restrict = ""
+        union = " UNION ".join(f"{{ SELECT DISTINCT ?this WHERE {{ {p} }} }}" for p in self.focus)
+        focus = union
         if within:
+            # The unit's subjects first: a changed unit of a few hundred nodes is checked in
+            # their time, not in that of every target of the dataset. Each is then tested
+            # against the targets where they are plain patterns; a SPARQL target is joined
+            # (inside EXISTS it would run once per subject). M, one CSV edit: 3.0 s with the
+            # targets first and a filter after, 1.8 s joined, 0.9 s tested; 2.4 s for all.
             graphs = " ".join(f"<{g}>" for g in within)
-            restrict = f"FILTER EXISTS {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?this ?p_ ?o_ }} }}"
-        if self.template:
-            return (
-                f"{self.prefixes}\nSELECT * WHERE {{ {self.focus} {restrict} {{ {self.body} }} }}"
+            subjects = (
+                f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?g {{ {graphs} }} "
+                f"GRAPH ?g {{ ?this ?p_ ?o_ }} }} }}"
             )
+            if any(part.startswith("{") for part in self.focus):
+                focus = f"{subjects} {union}"
+            else:
+                tests = " || ".join(f"EXISTS {{ {part} }}" for part in self.focus)
+                focus = f"{subjects} FILTER ({tests})"
+        if self.template:
+            return f"{self.prefixes}\nSELECT * WHERE {{ {focus} {{ {self.body} }} }}"
         project = f"?this {self.value}" if self.value and self.value != "?this" else "?this"
-        return (
-            f"{self.prefixes}\nSELECT DISTINCT {project} "
-            f"WHERE {{ {self.focus} {restrict} {self.body} }}"
-        )
+        return f"{self.prefixes}\nSELECT DISTINCT {project} WHERE {{ {focus} {self.body} }}"
 
 
 def _sparql_term(node: Node) -> str:
@@ -285,8 +294,8 @@ def _severity(shapes: Graph, shape: Node) -> str:
     return str(severity).rsplit("#", 1)[-1]
 
 
-def _focus(g: Graph, shape: Node) -> str | None:
-    """A graph pattern binding ?this to the shape's focus nodes (None: the shape has none)."""
+def _focus(g: Graph, shape: Node) -> tuple[str, ...] | None:
+    """Graph patterns binding ?this to the shape's focus nodes (None: the shape has none)."""
     parts: list[str] = []
     for cls in g.objects(shape, SH.targetClass):
         parts.append(
@@ -304,9 +313,7 @@ def _focus(g: Graph, shape: Node) -> str | None:
             raise UnsupportedShape(f"{shape}: a target other than sh:SPARQLTarget")
         select = str(g.value(target, SH.select))
         parts.append(f"{{ {select} }}")
-    if not parts:
-        return None
-    return " UNION ".join(f"{{ SELECT DISTINCT ?this WHERE {{ {p} }} }}" for p in parts)
+    return tuple(parts) or None
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
@@ -337,7 +344,7 @@ def compile_shapes(shapes: Graph) -> list[Check]:
             severity: str,
             shape: Node = shape,
             head: str = head,
-            focus: str = focus,
+            focus: tuple[str, ...] = focus,
         ) -> None:
             checks.append(Check(str(shape), head, focus, pattern, path, message, severity, value))
 

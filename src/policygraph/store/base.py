@@ -10,8 +10,8 @@ is not a store's business (:mod:`policygraph.pipeline`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from rdflib.query import Result
 from rdflib.term import Node
@@ -31,16 +31,39 @@ class Staging(ABC):
     and leaving a ``with`` block without committing discards it."""
 
     @abstractmethod
-    def add(self, content: ox.Store) -> None:
-        """Write the named graphs of ``content``; the caller does not change ``content`` after."""
+    def add(self, content: ox.Store, keys: Mapping[str, str] | None = None) -> None:
+        """Write the named graphs of ``content``; the caller does not change ``content`` after.
+
+        ``keys``: a key per graph standing for its content (the hash of the files it comes
+        from); a store that began from a copy of its current dataset keeps the graphs whose key
+        is unchanged instead of writing them again."""
+
+    def previous_derivation(self) -> dict[str, Any] | None:
+        """The record of the derivation (``commit``'s ``derivation``) of the store's current
+        dataset, if it has one that a new dataset could keep."""
+        return None
+
+    def keep_derivation(self, replace: list[ox.Quad]) -> bool:
+        """Before :meth:`add`: begin from a copy of the current dataset and keep its derived
+        graph and gap table (nothing they were made from changed), replacing in that graph the
+        values of ``replace``'s subjects and predicates (the fingerprint it names). False when
+        the store cannot; the caller then derives as usual."""
+        return False
 
     @abstractmethod
     def add_quads(self, quads: list[ox.Quad]) -> None:
-        """Write ``quads`` (all in named graphs)."""
+        """Write ``quads``: made by policygraph (the derived graph), all in named graphs, none
+        with a blank node."""
 
     @abstractmethod
-    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
-        """Swap the new dataset in, with the fingerprint of its inputs and its gap table."""
+    def commit(
+        self,
+        fingerprint: str,
+        table: TableRows | None = None,
+        derivation: dict[str, Any] | None = None,
+    ) -> None:
+        """Swap the new dataset in, with the fingerprint of its inputs, its gap table, and a
+        record of its derivation (what a later build needs to tell whether it may keep it)."""
 
     @abstractmethod
     def discard(self) -> None:

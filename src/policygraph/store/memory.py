@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
@@ -59,13 +60,18 @@ class _MemoryStaging(Staging):
         self._store = store
         self._parts: list[Iterable[ox.Quad]] = []
 
-    def add(self, content: ox.Store) -> None:
+    def add(self, content: ox.Store, keys: Mapping[str, str] | None = None) -> None:
         self._parts.append(content.quads_for_pattern(None, None, None))
 
     def add_quads(self, quads: list[ox.Quad]) -> None:
         self._parts.append(quads)
 
-    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
+    def commit(
+        self,
+        fingerprint: str,
+        table: TableRows | None = None,
+        derivation: dict[str, Any] | None = None,
+    ) -> None:
         dataset = Dataset(default_union=True)
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)

@@ -22,18 +22,20 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore as OxrdflibStore
-from rdflib import Dataset
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
 from policygraph.gaptable import GapTable, TableRows
+from policygraph.namespaces import DERIVED_GRAPH
 from policygraph.sources.rdffile import rdflib_converter
 from policygraph.store.base import GraphStore, Quad, Staging
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
 
 __all__ = ["OxigraphStore", "stored_fingerprint"]
 
@@ -89,19 +91,38 @@ def _partition(content: ox.Store) -> tuple[list[ox.NamedNode], list[ox.NamedNode
 
 class _Staging(Staging):
     """A new store in ``DIR/build-…``, written by one background thread in the order given (the
-    bulk loader releases the interpreter), swapped in for ``DIR/current`` at commit."""
+    bulk loader releases the interpreter), swapped in for ``DIR/current`` at commit.
+
+    When nothing the derivation read has changed (:meth:`keep_derivation`, e.g. an edit to the
+    notes), it begins from a checkpoint of the current store (RocksDB hard links: a
+    millisecond) and rewrites only the graphs whose key changed, keeping the nation's documents,
+    the million quads of gap cells and the gap table. Otherwise it writes a fresh store:
+    removing a million derived quads from a copy costs more than loading everything anew."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.store: ox.Store | None = None
+        self._previous: dict[str, Any] = {}
+        self._keys: dict[str, str] = {}
+        self._kept: dict[str, Any] | None = None
         try:
             directory.mkdir(parents=True, exist_ok=True)
             self.path = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
-            self.store: ox.Store | None = ox.Store(str(self.path / "db"))
         except OSError as exc:
-            self._remove()
             raise StoreError(f"{directory}: cannot create the store ({exc})") from None
+        with contextlib.suppress(OSError, ValueError):
+            manifest = json.loads((directory / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+            self._previous = manifest if isinstance(manifest, dict) else {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-store")
         self._pending: list[Future[None]] = []
+
+    def _open(self) -> ox.Store:
+        if self.store is None:
+            try:
+                self.store = ox.Store(str(self.path / "db"))
+            except OSError as exc:
+                raise StoreError(f"{self.directory}: cannot create the store ({exc})") from None
+        return self.store
 
     def _remove(self) -> None:
         if hasattr(self, "path"):
@@ -110,13 +131,61 @@ class _Staging(Staging):
     def _submit(self, job: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         self._pending.append(self._writer.submit(job, *args, **kwargs))
 
-    def add(self, content: ox.Store) -> None:
-        assert self.store is not None
-        bulk, kept = _partition(content)
-        quads = [q for g in kept for q in content.quads_for_pattern(None, None, None, g)]
-        self._submit(self.store.bulk_extend, quads)
+    def previous_derivation(self) -> dict[str, Any] | None:
+        record = self._previous.get("derivation")
+        graphs = self._previous.get("graphs")
+        if not isinstance(record, dict) or not isinstance(graphs, dict):
+            return None
+        if not isinstance(record.get("quads"), int) or not isinstance(record.get("key"), str):
+            return None
+        if not (self.directory / CURRENT / TABLE).is_file():
+            return None
+        return record
+
+    def keep_derivation(self, replace: list[ox.Quad]) -> bool:
+        record = self.previous_derivation()
+        if record is None or self.store is not None:
+            return False
+        try:
+            ox.Store.read_only(str(self.directory / CURRENT / "db")).backup(str(self.path / "db"))
+            shutil.copyfile(self.directory / CURRENT / TABLE, self.path / TABLE)
+        except OSError:
+            shutil.rmtree(self.path / "db", ignore_errors=True)
+            return False
+        self._kept = record
+        self._submit(self._replace_values, self._open(), replace)
+        return True
+
+    @staticmethod
+    def _replace_values(store: ox.Store, replace: list[ox.Quad]) -> None:
+        for quad in replace:
+            pattern = (quad.subject, quad.predicate, None, quad.graph_name)
+            for old in list(store.quads_for_pattern(*pattern)):
+                store.remove(old)
+            store.add(quad)
+
+    def add(self, content: ox.Store, keys: Mapping[str, str] | None = None) -> None:
+        store = self._open()
+        self._keys = dict(keys or {})
+        bulk, copied = _partition(content)
+        unchanged: set[str] = set()
+        if self._kept is not None:
+            before: dict[str, str] = self._previous.get("graphs", {})
+            unchanged = {
+                name
+                for name, key in self._keys.items()
+                if before.get(name) == key and name != str(DERIVED_GRAPH)
+            }
+            # The copy's graphs that the new dataset changes or no longer has.
+            stale = {g.value for g in store.named_graphs()} - unchanged - {str(DERIVED_GRAPH)}
+            for name in sorted(stale):
+                self._submit(store.clear_graph, ox.NamedNode(name))
+        fresh = [g for g in copied if g.value not in unchanged]
+        quads = [q for g in fresh for q in content.quads_for_pattern(None, None, None, g)]
+        self._submit(store.bulk_extend, quads)
         for graph in bulk:
-            self._submit(self._load_graph, content, graph)
+            if graph.value not in unchanged:
+                self._submit(self._load_graph, content, graph)
 
     def _load_graph(self, content: ox.Store, graph: ox.NamedNode) -> None:
         assert self.store is not None
@@ -124,35 +193,50 @@ class _Staging(Staging):
         self.store.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def add_quads(self, quads: list[ox.Quad]) -> None:
-        assert self.store is not None
-        blank = [q for q in quads if _has_blank(q)]
-        if blank:
-            self._submit(self.store.bulk_extend, blank)
-        plain = ox.serialize((q for q in quads if not _has_blank(q)), format=ox.RdfFormat.N_QUADS)
-        self._submit(self.store.bulk_load, plain, format=ox.RdfFormat.N_QUADS)
+        assert self._kept is None, "a kept derivation is not written again"
+        store = self._open()
+        # Made by policygraph, without blank nodes (the contract): the bulk loader keeps them
+        # as they are. Checking each of a million quads in Python cost 1.5 s of an M build.
+        plain = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        self._submit(store.bulk_load, plain, format=ox.RdfFormat.N_QUADS)
 
     def _wait(self) -> None:
         pending, self._pending = self._pending, []
         for future in pending:
             future.result()
 
-    def commit(self, fingerprint: str, table: TableRows | None = None) -> None:
-        assert self.store is not None, "committed twice"
+    def commit(
+        self,
+        fingerprint: str,
+        table: TableRows | None = None,
+        derivation: dict[str, Any] | None = None,
+    ) -> None:
+        store = self._open()
         try:
-            # Compacted once loaded: the chunks the bulk loader wrote overlap, and the national
-            # gap query reads them 3× slower (M: 23.8 ms against 7.2 ms after 2.5 s of this).
-            self._submit(self.store.optimize)
-            if table is not None:
-                table.write(self.path / TABLE)  # meanwhile the writer thread loads the quads
+            if self._kept is None:
+                # Compacted once loaded: the chunks the bulk loader wrote overlap, and the
+                # national gap query reads them 3× slower (M: 23.8 ms against 7.2 ms after 2.5 s
+                # of this). A copy that kept its derivation changed too little to be worth it.
+                self._submit(store.optimize)
+                if table is not None:
+                    table.write(self.path / TABLE)  # meanwhile the writer thread loads quads
+            else:
+                derivation = self._kept
+                GapTable.restamp(self.path / TABLE, fingerprint)
             self._wait()
-            self.store.flush()
-            quads = len(self.store)
+            store.flush()
+            quads = len(store)
             self.store = None
             self._writer.shutdown()
-            manifest = {"fingerprint": fingerprint, "quads": quads}
+            manifest = {
+                "fingerprint": fingerprint,
+                "quads": quads,
+                "graphs": dict(sorted(self._keys.items())),
+                "derivation": derivation,
+            }
             (self.path / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             _swap(self.directory, self.path)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self.discard()
             raise StoreError(f"{self.directory}: cannot write the store ({exc})") from None
         except BaseException:
@@ -169,10 +253,6 @@ class _Staging(Staging):
         self._remove()
 
 
-def _has_blank(quad: ox.Quad) -> bool:
-    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
-
-
 class OxigraphStore(GraphStore):
     """A store directory, opened read-only on first use so that several processes can query it
     at once; ``replace`` writes a new store beside the current one and swaps it in."""
@@ -180,10 +260,10 @@ class OxigraphStore(GraphStore):
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.spec = f"oxigraph:{directory}"
-        self._opened: tuple[ox.Store, Dataset] | None = None
+        self._opened: tuple[ox.Store, Dataset | None] | None = None
         self._table: GapTable | None = None
 
-    def _open(self) -> tuple[ox.Store, Dataset]:
+    def _open(self) -> tuple[ox.Store, Dataset | None]:
         if self._opened is None:
             db = self.directory / CURRENT / "db"
             if not db.is_dir():
@@ -192,17 +272,31 @@ class OxigraphStore(GraphStore):
                 inner = ox.Store.read_only(str(db))
             except OSError as exc:
                 raise StoreError(f"{db}: cannot open the store ({exc})") from None
+            self._opened = (inner, None)
+        return self._opened
+
+    def _rdflib(self) -> Dataset:
+        """rdflib over the same store, for the query forms pyoxigraph's results do not cover;
+        imported on first use (oxrdflib brings rdflib's SPARQL engine: 0.13 s per process)."""
+        inner, dataset = self._open()
+        if dataset is None:
+            from oxrdflib import OxigraphStore as OxrdflibStore
+            from rdflib import Dataset
+
             dataset = Dataset(store=OxrdflibStore(store=inner), default_union=True)
             self._opened = (inner, dataset)
-        return self._opened
+        return dataset
+
+    def location(self) -> Path:
+        """The directory of the current Oxigraph database, for readers in other processes."""
+        db = self.directory / CURRENT / "db"
+        if not db.is_dir():
+            raise StoreError(f"{self.directory}: no store here; run `policygraph build` first")
+        return db
 
     @property
     def _inner(self) -> ox.Store:
         return self._open()[0]
-
-    @property
-    def _dataset(self) -> Dataset:
-        return self._open()[1]
 
     def fingerprint(self) -> str | None:
         return stored_fingerprint(self.directory)
@@ -235,7 +329,7 @@ class OxigraphStore(GraphStore):
             result.askAnswer = bool(solutions)
             return result
         if not isinstance(solutions, ox.QuerySolutions):
-            return self._dataset.query(sparql)
+            return self._rdflib().query(sparql)
         variables = [Variable(v.value) for v in solutions.variables]
         convert = rdflib_converter()
 

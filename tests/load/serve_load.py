@@ -1,0 +1,219 @@
+"""Load test of `policygraph serve` on loopback: bounded in clients and time, stops by itself.
+
+    .venv/bin/python tests/load/serve_load.py [--clients 20] [--seconds 30] [--timeout 10]
+
+Builds the bundled data into a temporary Oxigraph store, starts `policygraph serve` on a free
+loopback port (browse pages from an empty directory, so that no page writing competes), and runs
+``--clients`` clients for ``--seconds``: each sends, one after the other, a named gap query with
+one of its parameter sets or a small SELECT/ASK, over its own keep-alive connection, waiting
+``--think`` seconds on average between two (default 0: as fast as the server answers).
+One more client sends a query that never ends, again and again; each must come back 503 at the
+time limit. Prints latency percentiles per kind of query, errors, and the endless query's cuts.
+Not run by CI: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from http.client import HTTPConnection
+from pathlib import Path
+
+from policygraph import Inputs
+from policygraph.pipeline import build_store, open_store
+from policygraph.queries import bind, library
+
+SMALL = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?d a pg:PolicyDocument }",
+    "SELECT ?r ?label WHERE { ?r a pg:Region ; skos:prefLabel ?label } LIMIT 20",
+    "ASK { <https://w3id.org/policygraph/id/region/620923> a pg:Region }",
+    "SELECT ?d ?t WHERE { ?d a pg:PolicyDocument ; dcterms:title ?t } ORDER BY ?d LIMIT 10",
+    "SELECT * WHERE { <https://w3id.org/policygraph/id/region/620923> ?p ?o }",
+]
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PARAMS: dict[str, list[dict[str, str]]] = {
+    "gaps/no-dedicated-policy": [{}, {"tier": "commercial"}, {"autonomous": "true"}],
+    "gaps/coverage-matrix": [{}],
+    "gaps/provision": [{}],
+    "gaps/claims": [{}],
+    "gaps/regions-without-implementation": [{}],
+}
+
+
+def gap_queries(spec: str) -> list[tuple[str, str]]:
+    """(label, bound text) of the named gap queries, each with its parameter sets."""
+    found = []
+    with open_store(spec, Inputs.resolve()) as store:
+        for name, query in sorted(library().items()):
+            if not name.startswith("gaps/"):
+                continue
+            for params in PARAMS.get(name, [{}]):
+                try:
+                    text = bind(store, query, params)
+                except Exception:  # noqa: BLE001 - a query that needs a parameter we do not give
+                    continue
+                found.append((name, text))
+    return found
+
+
+def client(
+    port: int,
+    queries: list[tuple[str, str]],
+    until: float,
+    seed: int,
+    results: list[tuple[str, int, float]],
+    think: float = 0.0,
+) -> None:
+    rng = random.Random(seed)
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    while time.monotonic() < until:
+        kind, text = rng.choice(queries)
+        body = urllib.parse.urlencode({"query": text})
+        started = time.perf_counter()
+        try:
+            connection.request(
+                "POST",
+                "/sparql",
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/sparql-results+json",
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except OSError:
+            status = 0
+            connection.close()
+            connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        results.append((kind, status, (time.perf_counter() - started) * 1000))
+        if think:
+            time.sleep(max(0.0, min(rng.expovariate(1 / think), until - time.monotonic())))
+    connection.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--workers", type=int, help="serve --workers (default: its own)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (exponential; default 0: none)",
+    )
+    options = parser.parse_args()
+    if not (1 <= options.clients <= 64 and 1 <= options.seconds <= 300):
+        parser.error("--clients 1..64 and --seconds 1..300 keep the test bounded")
+    with tempfile.TemporaryDirectory() as scratch:
+        spec = f"oxigraph:{scratch}/store"
+        build_store(spec, Inputs.resolve())
+        named = gap_queries(spec)
+        small = [("small", text) for text in SMALL]
+        pages = Path(scratch) / "pages"
+        pages.mkdir()
+        command = [sys.executable, "-m", "policygraph", "--store", spec, "serve", "--port", "0"]
+        command += ["--site", str(pages), "--timeout", str(options.timeout), "--quiet"]
+        if options.workers:
+            command += ["--workers", str(options.workers)]
+        server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        try:
+            assert server.stderr is not None
+            banner = server.stderr.readline()
+            match = re.search(r":(\d+)/", banner)
+            if not match:
+                print(f"serve did not start: {banner}", file=sys.stderr)
+                return 1
+            port = int(match.group(1))
+            for kind, text in named + small:  # warm up: every worker started, every query valid
+                conn = HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}))
+                reply = conn.getresponse()
+                reply.read()
+                conn.close()
+                if reply.status != 200:
+                    print(f"warm-up: {kind} answered {reply.status}", file=sys.stderr)
+                    return 1
+            until = time.monotonic() + options.seconds
+            results: list[tuple[str, int, float]] = []
+            endless: list[tuple[str, int, float]] = []
+            threads = [
+                threading.Thread(
+                    target=client, args=(port, named + small, until, i, results, options.think)
+                )
+                for i in range(options.clients)
+            ]
+            threads.append(
+                threading.Thread(
+                    target=client, args=(port, [("endless", ENDLESS)], until, 0, endless)
+                )
+            )
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=options.seconds + options.timeout + 60)
+            elapsed = time.monotonic() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    report(results, endless, elapsed, options)
+    errors = [r for r in results if r[1] != 200]
+    cut = all(status == 503 for _, status, _ in endless)
+    return 0 if not errors and cut else 1
+
+
+def report(
+    results: list[tuple[str, int, float]],
+    endless: list[tuple[str, int, float]],
+    elapsed: float,
+    options: argparse.Namespace,
+) -> None:
+    by_kind: dict[str, list[float]] = {}
+    for kind, status, ms in results:
+        if status == 200:
+            by_kind.setdefault(kind, []).append(ms)
+    everything = [ms for kind, status, ms in results if status == 200]
+    errors = [(kind, status) for kind, status, _ in results if status != 200]
+    summary = {
+        "clients": options.clients,
+        "think_s": options.think,
+        "seconds": round(elapsed, 1),
+        "requests": len(results),
+        "per_second": round(len(results) / elapsed, 1),
+        "errors": len(errors),
+        "p50_ms": round(statistics.median(everything), 1) if everything else None,
+        "p99_ms": round(percentile(everything, 99), 1) if everything else None,
+        "max_ms": round(max(everything), 1) if everything else None,
+        "endless": [(status, round(ms / 1000, 2)) for _, status, ms in endless],
+    }
+    print(f"{'query':42} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for kind, values in sorted(by_kind.items()):
+        print(
+            f"{kind:42} {len(values):6} {statistics.median(values):8.1f} "
+            f"{percentile(values, 95):8.1f} {percentile(values, 99):8.1f} {max(values):8.1f}"
+        )
+    if errors:
+        print("errors:", errors[:20])
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
