@@ -67,6 +67,7 @@ BUILD_CODE = (
     "gaptable.py",
     "namespaces.py",
     "validation.py",
+    "datafiles.py",
     "sources/__init__.py",
     "sources/cells.py",
     "sources/csvtable.py",

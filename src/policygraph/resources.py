@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from policygraph.datafiles import check_regular
 from policygraph.errors import OntologyError
-from policygraph.sources.files import check_regular
 
 __all__ = ["data_dir", "ontology_dir", "ontology_files"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from policygraph.datafiles import check_regular, read_bounded
 from policygraph.errors import SourceError
-from policygraph.sources.files import check_regular, read_bounded
 
 
 def _make(tmp_path: Path, kind: str) -> Path:

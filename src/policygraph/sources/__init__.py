@@ -13,10 +13,10 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from policygraph.datafiles import check_regular
 from policygraph.errors import SourceError
 from policygraph.namespaces import graph
 from policygraph.sources.csvtable import Row, Table, read_table
-from policygraph.sources.files import check_regular
 from policygraph.sources.rdffile import RDF_FORMATS, load_rdf
 from policygraph.sources.tables import TABLES
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
-from policygraph.sources.files import decode_utf8, read_bounded
 
 __all__ = ["Row", "Table", "read_table"]
 

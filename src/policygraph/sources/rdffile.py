@@ -21,9 +21,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
 from policygraph.namespaces import bcp47_case
-from policygraph.sources.files import decode_utf8, read_bounded
 
 __all__ = ["RDF_FORMATS", "RdfGraph", "StoreView", "load_rdf", "read_rdf"]
 
