@@ -3,7 +3,9 @@
 Cases are data files in tests/cases/bad-input/*.case::
 
     file: regions.csv          the data file the case touches
-    mode: append-row           append-row (body: JSON cells), append-raw, or write (body: the file)
+    mode: append-row           append-row (body: JSON cells), append-raw, write (body: the file),
+                               append-bytes, write-bytes (body: text with \\xNN escapes),
+                               directory, fifo (the file becomes one), symlink (body: target)
     expect: regex              what the one-line message must match
 
     <body>
@@ -11,7 +13,9 @@ Cases are data files in tests/cases/bad-input/*.case::
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +51,24 @@ class Case:
                 handle.write(self.body)
         elif self.mode == "write":
             target.write_text(self.body, encoding="utf-8")
+        elif self.mode in ("append-bytes", "write-bytes"):
+            raw = codecs.escape_decode(self.body.strip().encode("utf-8"))[0]
+            with target.open("ab" if self.mode == "append-bytes" else "wb") as handle:
+                handle.write(raw)
+        elif self.mode in ("directory", "fifo", "symlink"):
+            target.unlink(missing_ok=True)
+            if self.mode == "directory":
+                target.mkdir()
+            elif self.mode == "fifo":
+                os.mkfifo(target)
+            else:
+                target.symlink_to(self.body.strip())
         else:
             raise AssertionError(f"unknown mode {self.mode}")
 
 
 def test_the_cases_are_collected() -> None:
-    assert len(CASES) >= 8
+    assert len(CASES) >= 30
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
@@ -60,7 +76,7 @@ def test_bad_input_gives_one_clear_line(path: Path, invoke: Invoke, data_copy: P
     case = Case.load(path)
     case.apply(data_copy)
     result = invoke("build", data=data_copy)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.output
@@ -73,8 +89,27 @@ def test_a_failed_build_keeps_the_previous_store(
     assert invoke("build", data=data_copy).exit_code == 0
     before = stored_fingerprint(tmp_path / "store")
     Case.load(CASES[0]).apply(data_copy)
-    assert invoke("build", data=data_copy).exit_code == 1
+    assert invoke("build", data=data_copy).exit_code == 2
     assert stored_fingerprint(tmp_path / "store") == before
     # Only the store and the validation cache remain: no half-written build directory.
     leftovers = [p.name for p in (tmp_path / "store").iterdir()]
     assert sorted(leftovers) == ["current", "validation"]
+
+
+def test_a_shacl_violation_names_the_csv_row_that_made_the_node(
+    invoke: Invoke, data_copy: Path
+) -> None:
+    regions = data_copy / "regions.csv"
+    line = len(regions.read_text(encoding="utf-8").splitlines()) + 1
+    cells = {"code": "620998", "label_en": "Test County", "label_zh": "测试县", "level": "county"}
+    append_row(
+        regions,
+        {**cells, "division_type": "county", "parent": "CN", "source": "s0", "locator": "l.1"},
+    )
+    result = invoke("validate", data=data_copy)
+    assert result.exit_code == 1, result.output
+    listed = [row for row in result.stdout.splitlines() if "620998>" in row]
+    assert listed and all(
+        row.startswith(f"  {regions}:{line}: <https://w3id.org/policygraph/id/region/620998>")
+        for row in listed
+    ), result.stdout

@@ -82,7 +82,7 @@ def test_a_bad_store_spec_is_one_line(invoke: Invoke, spec: str) -> None:
 
 def test_a_missing_data_directory_is_one_line(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("build", data=tmp_path / "nowhere")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error:") and "--data" in result.stderr
 
 

@@ -79,6 +79,8 @@ class Built:
     content: ox.Store
     tables: Dataset
     rdf_graphs: dict[URIRef, list[Path]] = field(default_factory=dict)
+    #: Each node a table made → its row (``file:line``), so that SHACL results can name it.
+    origins: dict[str, str] = field(default_factory=dict)
 
     def graph_sizes(self) -> dict[URIRef, int]:
         """Triples per named graph, by name."""
@@ -127,4 +129,5 @@ def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
         else:  # pragma: no cover - every reader returns one of the two
             raise SourceError(path, "unknown records", fix="report this as a bug")
     content.bulk_extend(oxigraph_quads(tables))
+    built.origins = mapper.origins
     return built

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from policygraph import __version__
-from policygraph.errors import PolicyGraphError, QueryError, StoreError
+from policygraph.errors import PolicyGraphError, QueryError, SourceError, StoreError
 from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
 from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
+from policygraph.queries import ParamError, parse_named, run_query
 from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
-from policygraph.queries import parse_named, run_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
@@ -46,15 +46,28 @@ class Context:
 
 
 class PolicyGraphGroup(click.Group):
-    """Turns library errors into one line and an exit code (2 for query errors, else 1)."""
+    """Turns library errors into one line and an exit code: 2 for bad input (a data file, a
+    query or a parameter), else 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PolicyGraphError as exc:
             click.echo(f"Error: {exc}", err=True)
-            code = 2 if isinstance(exc, QueryError) else getattr(exc, "exit_code", 1)
-            ctx.exit(code)
+            bad_input = isinstance(exc, QueryError | SourceError)
+            ctx.exit(2 if bad_input else getattr(exc, "exit_code", 1))
+
+
+@contextmanager
+def _options(**names: str) -> Iterator[None]:
+    """A refused parameter that the user gave as a command's own option (``gaps --tier``) is
+    reported under that option's name."""
+    try:
+        yield
+    except ParamError as exc:
+        if exc.param in names:
+            raise exc.for_option(names[exc.param]) from None
+        raise
 
 
 @click.group(cls=PolicyGraphGroup)
@@ -96,7 +109,9 @@ def _violation_lines(violations: list[Violation]) -> list[str]:
     for v in violations:
         path = f" {v.path}" if v.path else ""
         value = f" (value {v.value})" if v.value and v.value != v.focus else ""
-        lines.append(f"  {v.focus}{path}: {v.message}{value}")
+        # The CSV row that made the node first, as every other input message starts.
+        row = f"{v.where}: " if v.where else ""
+        lines.append(f"  {row}{v.focus}{path}: {v.message}{value}")
     return lines
 
 
@@ -370,7 +385,10 @@ def gaps(
     fmt: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
-    with open_store(obj.store, obj.inputs) as store:
+    with (
+        open_store(obj.store, obj.inputs) as store,
+        _options(tier="--tier", domain="--domain", within="--within", level="--level"),
+    ):
         report = find_gaps(
             store,
             level=level,
@@ -416,7 +434,11 @@ def viz_command(
     site_dir: Path,
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
-    with open_store(obj.store, obj.inputs) as store, _writing(output):
+    with (
+        open_store(obj.store, obj.inputs) as store,
+        _writing(output),
+        _options(tier="--tier", within="--within"),
+    ):
         from policygraph.reports.views import write_view
 
         graph = write_view(

@@ -25,7 +25,10 @@ from policygraph.sources.csvtable import Row
 if TYPE_CHECKING:
     from policygraph.mapping import Mapper
 
-__all__ = ["map_datasets", "map_observations"]
+__all__ = ["MAX_UNIT_MULT", "map_datasets", "map_observations"]
+
+#: The largest power of ten a unit may carry: 12 is 万亿 (a trillion), beyond any printed table.
+MAX_UNIT_MULT = 12
 
 
 def map_datasets(mapper: Mapper, rows: list[Row]) -> None:
@@ -62,5 +65,9 @@ def map_observations(mapper: Mapper, rows: list[Row]) -> None:
         value = cells.decimal(row, "value")
         g.add((node, SDMX_MEASURE.obsValue, Literal(value, datatype=XSD.decimal)))
         g.add((node, SDMX_ATTRIBUTE.unitMeasure, mapper.concept(row, "unit", "unit")))
-        mult = cells.integer(row, "unit_mult") if row.get("unit_mult") else 0
+        mult = (
+            cells.integer(row, "unit_mult", low=0, high=MAX_UNIT_MULT)
+            if row.get("unit_mult")
+            else 0
+        )
         g.add((node, SDMX_ATTRIBUTE.unitMult, Literal(mult, datatype=XSD.integer)))

@@ -14,13 +14,33 @@ else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-__all__ = ["OntologyError", "PolicyGraphError", "QueryError", "SourceError", "StoreError"]
+__all__ = [
+    "OntologyError",
+    "PolicyGraphError",
+    "QueryError",
+    "SourceError",
+    "StoreError",
+    "one_line",
+]
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character (line breaks too) written as an escape, so that a
+    message quoting bad input stays one printable line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class PolicyGraphError(Exception):
-    """Base class of every error a user can cause."""
+    """Base class of every error a user can cause; its message is always one printable line."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(one_line(message))
 
 
 class SourceError(PolicyGraphError):

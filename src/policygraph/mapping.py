@@ -36,6 +36,8 @@ __all__ = ["Mapper", "Vocabulary"]
 
 TIERS = ("assistance", "insurance", "commercial")
 _YEAR_IN_NUMBER = "〔"
+#: Claims are numbered within their source from 1.
+MAX_CLAIM_NUMBER = 99_999
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Mapper:
         self.claims: set[str] = set()
         self.datasets: dict[str, str] = {}  # slug → source slug
         self.observations: set[str] = set()
+        #: Each minted node's IRI → the CSV row that made it (``file:line``), for SHACL reports.
+        self.origins: dict[str, str] = {}
         self._by_table: dict[str, Callable[[list[Row]], None]] = {
             "sources": self.map_sources,
             "regions": self.map_regions,
@@ -110,6 +114,7 @@ class Mapper:
         return self.ds.graph(ns.graph(slug))
 
     def provenance(self, row: Row, subject: URIRef, *, locator: bool = True) -> Graph:
+        self.origins.setdefault(str(subject), f"{row.path}:{row.line}")
         g = self.graph_of(row)
         slug = row.get("source")
         g.add((subject, DCTERMS.source, ns.source(slug)))
@@ -206,6 +211,7 @@ class Mapper:
             tg = self.graph_of(row, "titular_groups")
             for group in groups:
                 tg.add((node, PG.titularGroup, group))
+        _check_acyclic(rows, "code", "parent", "region")
 
     def map_region_groups(self, rows: list[Row]) -> None:
         for row in rows:
@@ -246,6 +252,7 @@ class Mapper:
                 self.graph_of(row, "parent").add((node, ORG.subOrganizationOf, parent))
             g.add((node, DCTERMS.spatial, self.region_ref(row, "region")))
             g.add((node, PG.level, self.concept(row, "level", "level")))
+        _check_acyclic(rows, "id", "parent", "body")
 
     def map_documents(self, rows: list[Row]) -> None:
         for row in rows:
@@ -356,7 +363,7 @@ class Mapper:
             slug = row.get("source")
             if slug not in self.sources:
                 raise row.error("source", f"unknown source {slug!r}", "add it to sources.csv")
-            n = cells.integer(row, "n")
+            n = cells.integer(row, "n", low=1, high=MAX_CLAIM_NUMBER)
             node = ns.claim(slug, n)
             self.claims.add(f"{slug}/{n}")
             g = self.provenance(row, node)
@@ -422,7 +429,7 @@ class Mapper:
                 raise row.error("kind", f"unknown alias kind {kind!r}", "use alt or hidden")
             predicate = SKOS.altLabel if kind == "alt" else SKOS.hiddenLabel
             self.graph_of(row).add(
-                (node, predicate, _lit(row.get("label"), row.get("lang") or "en"))
+                (node, predicate, _lit(row.get("label"), cells.language(row, "lang", "en")))
             )
 
     def map_notes(self, rows: list[Row]) -> None:
@@ -432,6 +439,27 @@ class Mapper:
             g.add((node, PG.qualityNote, _lit(f"{row.get('note')} ({row.get('locator')})")))
             if row.get("conflicting_value"):
                 g.add((node, PG.conflictingValue, Literal(row.get("conflicting_value"))))
+
+
+def _check_acyclic(rows: list[Row], key: str, parent: str, kind: str) -> None:
+    """Refuse a cycle of parents (a → b → a): every walk up a hierarchy must end at a root."""
+    parents = {row.get(key): row for row in rows if row.get(parent)}
+    done: set[str] = set()
+    for row in rows:
+        path: list[str] = []
+        here = row.get(key)
+        while here in parents and here not in done:
+            if here in path:
+                cycle = path[path.index(here) :]
+                first = parents[min(cycle, key=lambda k: parents[k].line)]
+                raise first.error(
+                    parent,
+                    f"the {kind} parents form a cycle: {' → '.join([*cycle, here])}",
+                    "one of them must have a different parent (or none)",
+                )
+            path.append(here)
+            here = parents[here].get(parent)
+        done.update(path)
 
 
 _IRI: dict[str, Callable[[str], URIRef]] = {

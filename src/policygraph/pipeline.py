@@ -67,6 +67,7 @@ BUILD_CODE = (
     "gaptable.py",
     "namespaces.py",
     "validation.py",
+    "datafiles.py",
     "sources/__init__.py",
     "sources/cells.py",
     "sources/csvtable.py",
@@ -290,6 +291,7 @@ def build(
         units=units,
         sizes=sizes,
         cache=DirectoryCache(cache) if cache is not None else None,
+        origins=built.origins,
     )
     derived, table, derivation = 0, None, None
     if kept and before is not None:

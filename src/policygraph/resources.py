@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from policygraph.datafiles import check_regular
 from policygraph.errors import OntologyError
 
 __all__ = ["data_dir", "ontology_dir", "ontology_files"]
@@ -36,4 +37,7 @@ def ontology_files(ontology_dir: Path) -> list[Path]:
     """The ontology's Turtle files (concept schemes and shapes among them), in reading order."""
     if not ontology_dir.is_dir():
         raise OntologyError(f"{ontology_dir}: ontology directory not found")
-    return sorted(ontology_dir.rglob("*.ttl"))
+    found = sorted(ontology_dir.rglob("*.ttl"))
+    for path in found:
+        check_regular(path)  # before anything hashes or parses it: a FIFO would block
+    return found

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -56,6 +56,8 @@ class Violation:
     message: str
     severity: str = "Violation"
     value: str = ""
+    #: The CSV row that made the focus node (``file:line``), when a table made it.
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,14 @@ def _has_subject(store: ox.Store, node: OxTerm, graph: ox.NamedNode) -> bool:
 
 
 def _run(
-    store: ox.Store, checks: Sequence[Check], within: Sequence[str]
+    store: ox.Store,
+    checks: Sequence[Check],
+    within: Sequence[str],
+    origins: Mapping[str, str] | None = None,
 ) -> list[tuple[OxTerm, Violation]]:
-    """Each result with its focus node (to tell which unit it belongs to)."""
+    """Each result with its focus node (to tell which unit it belongs to), and the CSV row that
+    made the node where ``origins`` (node IRI → ``file:line``) knows it."""
+    origins = origins or {}
     names = _new_graph()
     found: list[tuple[OxTerm, Violation]] = []
     for check in checks:
@@ -151,6 +158,7 @@ def _run(
                         message=result.message,
                         severity=result.severity,
                         value=_short(names, to_rdflib(result.value) if result.value else None),
+                        where=origins.get(getattr(result.focus, "value", ""), ""),
                     ),
                 )
             )
@@ -213,10 +221,12 @@ def validate(
     units: Sequence[Unit],
     sizes: dict[URIRef, int],
     cache: ValidationCache | None = None,
+    origins: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Validate the dataset in ``store`` (its ontology graph holds ``ontology``; ``sizes`` counts
     its named graphs) against ``shapes``, unit by unit, reusing from ``cache`` the result of
-    every unit whose key is unchanged."""
+    every unit whose key is unchanged. ``origins`` (node IRI → ``file:line``) names the CSV row
+    behind a focus node in its results."""
     shapes_key = _digest([_graph_digest(shapes), _graph_digest(ontology)])
     cut = _Units(store, sizes, units)
     keys = [cut.key(unit, shapes_key) for unit in units]
@@ -229,7 +239,7 @@ def validate(
             if len(missed) == len(units)
             else [str(g) for index in missed for g in units[index].graphs]
         )
-        fresh = _run(store, compile_shapes(shapes), within)
+        fresh = _run(store, compile_shapes(shapes), within, origins)
         for index in missed:
             graphs = [ox.NamedNode(str(g)) for g in units[index].graphs]
             found[index] = own = [

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
+from policygraph.reports.csvcells import safe_row
 
 __all__ = ["FORMATS", "render", "to_json_data"]
 
@@ -149,17 +150,19 @@ def to_csv(report: GapReport) -> str:
     )
     for gap in report.gaps:
         writer.writerow(
-            [
-                gap.code,
-                gap.label,
-                gap.tier,
-                gap.status,
-                "true" if gap.surveyed else "false",
-                ";".join(d.iri for d in gap.evidence),
-                ";".join(d.iri for d in gap.fallback),
-                ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
-                gap.region,
-            ]
+            safe_row(
+                [
+                    gap.code,
+                    gap.label,
+                    gap.tier,
+                    gap.status,
+                    "true" if gap.surveyed else "false",
+                    ";".join(d.iri for d in gap.evidence),
+                    ";".join(d.iri for d in gap.fallback),
+                    ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
+                    gap.region,
+                ]
+            )
         )
     return out.getvalue()
 

@@ -95,13 +95,13 @@ def project(store: GraphStore, *, tier: str | None = None) -> nx.MultiDiGraph:
     return graph
 
 
-def _region_by_code(graph: nx.MultiDiGraph, focus: str) -> str:
+def _region_by_code(graph: nx.MultiDiGraph, focus: str, option: str = "--focus") -> str:
     if focus in graph:
         return focus
     for node, data in graph.nodes(data=True):
         if data.get("kind") == "region" and data.get("code") == focus:
             return str(node)
-    raise QueryError(f"--focus {focus}: no such region code or node IRI in the graph")
+    raise QueryError(f"{option} {focus}: no such region code or node IRI in the graph")
 
 
 def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
@@ -115,7 +115,7 @@ def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiG
 
 def within(graph: nx.MultiDiGraph, code: str) -> nx.MultiDiGraph:
     """The regions under ``code`` (and it), their ancestors, and every node linked to them."""
-    top = _region_by_code(graph, code)
+    top = _region_by_code(graph, code, "--within")
     parts = nx.DiGraph((u, v) for u, v, rel in graph.edges(data="relation") if rel == "part of")
     # "part of" edges run from child to parent, so networkx's ancestors are the regions below.
     below = nx.ancestors(parts, top) if top in parts else set()

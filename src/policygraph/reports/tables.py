@@ -1,7 +1,9 @@
 """SELECT results in the formats of ``policygraph query --format``.
 
 ``json`` is the SPARQL 1.1 Query Results JSON Format; ``csv`` and ``tsv`` are the SPARQL 1.1
-Query Results CSV and TSV Formats; ``table`` and ``md`` are for people, with IRIs shortened.
+Query Results CSV and TSV Formats (a CSV cell a spreadsheet would run as a formula gets a leading
+apostrophe, :mod:`policygraph.reports.csvcells`); ``table`` and ``md`` are for people, with IRIs
+shortened.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rdflib.term import Node
 
 from policygraph.namespaces import shorten
 from policygraph.queries import QueryResult
+from policygraph.reports.csvcells import safe_row
 
 __all__ = ["FORMATS", "render"]
 
@@ -50,10 +53,10 @@ def to_json(result: QueryResult) -> str:
 def to_csv(result: QueryResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(result.variables)
+    writer.writerow(safe_row(result.variables))
     for row in result.rows:
         writer.writerow(
-            ["" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row]
+            safe_row("" if v is None else f"_:{v}" if isinstance(v, BNode) else str(v) for v in row)
         )
     return out.getvalue()
 

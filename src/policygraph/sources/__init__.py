@@ -13,6 +13,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from policygraph.datafiles import check_regular
 from policygraph.errors import SourceError
 from policygraph.namespaces import graph
 from policygraph.sources.csvtable import Row, Table, read_table
@@ -95,7 +96,17 @@ def discover(directory: Path) -> list[Path]:
     """The files of ``directory`` that some reader takes, in reading order."""
     if not directory.is_dir():
         raise SourceError(directory, "data directory not found", fix="pass --data DIR")
-    found = [(reader, path) for path in directory.iterdir() if (reader := _reader(path))]
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        raise SourceError(
+            directory, f"cannot list ({exc.strerror})", fix="check the directory"
+        ) from None
+    found = [(reader, path) for path in entries if (reader := _reader(path))]
+    for _, path in found:
+        # Before anything opens or hashes it: a FIFO would block, a directory or a broken link
+        # would fail far from here.
+        check_regular(path)
     return [path for reader, path in sorted(found, key=lambda pair: pair[0].rank(pair[1]))]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+import pyoxigraph as ox
 
 from policygraph.sources.csvtable import Row
 
@@ -17,6 +19,7 @@ __all__ = [
     "decimal",
     "integer",
     "items",
+    "language",
     "slug",
     "year",
 ]
@@ -59,26 +62,73 @@ def date(row: Row, column: str) -> str:
     raise row.error(column, f"{text!r} is not a date", "write YYYY-MM-DD, e.g. 2021-12-30")
 
 
+#: A decimal as printed in a table: ASCII digits (full-width ones are refused, since Python's
+#: ``int`` and ``Decimal`` would quietly read them), thousands separated by commas in groups of
+#: three or not at all, an optional fraction; no exponent (``1e999999999`` would be a literal
+#: with a billion digits).
+_DECIMAL = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+#: Digits a value may have before and after the point: more than any statistic needs (10^18 is
+#: a million times China's GDP in yuan), few enough that every engine handles the number.
+MAX_DIGITS = (18, 9)
+
+
 def decimal(row: Row, column: str) -> Decimal:
-    text = row.get(column).replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
+    """A number as printed, e.g. ``1660223``, ``1,660,223`` or ``-0.25``, within
+    :data:`MAX_DIGITS`."""
+    text = row.get(column)
+    if not _DECIMAL.fullmatch(text):
         raise row.error(
             column,
-            f"{row.get(column)!r} is not a number",
-            "write the value as printed, e.g. 1660223",
+            f"{text!r} is not a number",
+            "write the value as printed with ASCII digits, e.g. 1660223, 1,660,223 or 0.25",
         )
+    whole, _, fraction = text.lstrip("-").replace(",", "").partition(".")
+    if len(whole.lstrip("0")) > MAX_DIGITS[0] or len(fraction) > MAX_DIGITS[1]:
+        raise row.error(
+            column,
+            f"{text!r} is out of range",
+            f"at most {MAX_DIGITS[0]} digits before the point and {MAX_DIGITS[1]} after;"
+            " use unit_mult for large units",
+        )
+    return Decimal(text.replace(",", ""))
+
+
+def integer(row: Row, column: str, *, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``, in ASCII digits with no leading zero (``08`` and
+    ``8`` would otherwise be two spellings of one id)."""
+    text = row.get(column)
+    if not re.fullmatch(r"-?(?:0|[1-9][0-9]{0,17})", text):
+        raise row.error(
+            column,
+            f"{text!r} is not a whole number",
+            f"write ASCII digits without leading zeros, from {low} to {high}",
+        )
+    number = int(text)
+    if not low <= number <= high:
+        raise row.error(column, f"{number} is out of range", f"use a number from {low} to {high}")
     return number
 
 
-def integer(row: Row, column: str) -> int:
-    text = row.get(column)
-    if not re.fullmatch(r"-?[0-9]+", text):
-        raise row.error(column, f"{text!r} is not a whole number", "write e.g. 4")
-    return int(text)
+#: A BCP 47 language tag as RDF takes it: a primary language subtag of letters, then subtags of
+#: letters and digits, separated by hyphens (``en``, ``zh-Hans``, ``zh-Latn-pinyin``).
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def language(row: Row, column: str, default: str) -> str:
+    text = row.get(column) or default
+    if not _LANGUAGE.fullmatch(text):
+        raise row.error(
+            column,
+            f"{text!r} is not a language tag",
+            "write a BCP 47 tag such as en, zh-Hans or zh-Latn-pinyin (hyphens, no spaces)",
+        )
+    try:
+        ox.Literal("", language=text)  # the store's own check of the full BCP 47 grammar
+    except ValueError as exc:
+        raise row.error(
+            column, f"{text!r} is not a language tag ({exc})", "write e.g. en or zh-Hans"
+        ) from None
+    return text
 
 
 def slug(row: Row, column: str) -> str:

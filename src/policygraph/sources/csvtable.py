@@ -9,10 +9,13 @@ position kept here.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
 
 __all__ = ["Row", "Table", "read_table"]
@@ -52,22 +55,46 @@ class Row:
         return SourceError(self.path, message, line=self.line, column=col, fix=fix)
 
 
+#: The longest cell (characters): a cell is a label, a quote or a list of codes, never a book.
+MAX_CELL = 65_536
+#: Control characters a cell may not hold (C0 but tab and line breaks, DEL, C1): a NUL or an
+#: escape sequence in a label is always a mistake, and would reach every export and page.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    text = decode_utf8(path, read_bounded(path))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle, strict=True)
-            for cells in reader:
-                yield start, cells
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            path, f"not UTF-8 text (byte {exc.start})", fix="save the file as UTF-8 CSV"
-        ) from None
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(
             path, f"malformed CSV ({exc})", line=start, fix="check the quoting of that row"
         ) from None
+
+
+def _check_cells(path: Path, line: int, cells: list[str]) -> None:
+    for index, cell in enumerate(cells, start=1):
+        bad = _CONTROL.search(cell)
+        if bad:
+            raise SourceError(
+                path,
+                f"control character U+{ord(bad.group()):04X} in a cell",
+                line=line,
+                column=index,
+                fix="remove it (a tab or line break is the only control character a cell may hold)",
+            )
+        if len(cell) > MAX_CELL:
+            raise SourceError(
+                path,
+                f"a cell of {len(cell):,} characters (at most {MAX_CELL:,})",
+                line=line,
+                column=index,
+                fix="shorten it",
+            )
 
 
 def read_table(path: Path, table: Table) -> list[Row]:
@@ -77,6 +104,7 @@ def read_table(path: Path, table: Table) -> list[Row]:
         header_line, header = next(lines)
     except StopIteration:
         raise SourceError(path, "empty file", line=1, fix="add the header row") from None
+    _check_cells(path, header_line, header)
     header = [h.strip().lstrip("\ufeff") for h in header]
     allowed = set(table.columns)
     for index, name in enumerate(header, start=1):
@@ -104,6 +132,7 @@ def read_table(path: Path, table: Table) -> list[Row]:
     for line, cells in lines:
         if not any(c.strip() for c in cells):
             continue
+        _check_cells(path, line, cells)
         if len(cells) > len(header):
             raise SourceError(
                 path,
@@ -111,6 +140,14 @@ def read_table(path: Path, table: Table) -> list[Row]:
                 line=line,
                 column=len(header) + 1,
                 fix="quote cells that contain commas",
+            )
+        if len(cells) < len(header):
+            raise SourceError(
+                path,
+                f"{len(cells)} cells but the header has {len(header)} columns",
+                line=line,
+                column=len(cells) + 1,
+                fix="add the missing cells (empty ones too: a row has a comma per column)",
             )
         values = dict(zip(header, cells, strict=False))
         row = Row(path, line, values, positions)

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
 from policygraph.namespaces import bcp47_case
 
@@ -197,18 +198,6 @@ def predicate_key(store: ox.Store, predicates: Iterable[str], salt: str = "") ->
     return digest.hexdigest()
 
 
-def _check_utf8(path: Path, data: bytes) -> None:
-    try:
-        data.decode("utf-8", errors="strict")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise SourceError(
-            path, "not UTF-8 text", line=line, column=column, fix="save as UTF-8"
-        ) from None
-
-
 def read_rdf(path: Path, default_graph: str) -> list[RdfGraph]:
     """Parse ``path`` into Oxigraph quads, graphs in the order they first occur; the file's
     default graph is named ``default_graph``."""
@@ -240,28 +229,33 @@ def read_rdf(path: Path, default_graph: str) -> list[RdfGraph]:
             if target is None:
                 target = graphs[graph.value] = []
             target.append(ox.Quad(subject, quad.predicate, obj, graph))
-    except SyntaxError as exc:
+    except (SyntaxError, ValueError) as exc:
         raise _bad_syntax(path, fmt, exc) from None
     return [RdfGraph(name, quads) for name, quads in graphs.items() if quads]
 
 
-def _bad_syntax(path: Path, fmt: str, exc: SyntaxError) -> SourceError:
-    reason = str(exc.msg).partition(": ")[2] or str(exc.msg)
+def _bad_syntax(path: Path, fmt: str, exc: SyntaxError | ValueError) -> SourceError:
+    """Oxigraph's parse error at its line and column (a ``ValueError`` has none: line 1)."""
+    if isinstance(exc, SyntaxError):
+        message, line, column = str(exc.msg), exc.lineno, exc.offset
+    else:
+        message, line, column = str(exc), None, None
+    reason = message.partition(": ")[2] or message
+    reason = " ".join(reason.split())[:200]
     return SourceError(
         path,
         f"bad {fmt} syntax ({reason})",
-        line=exc.lineno,
-        column=exc.offset,
+        line=line or 1,
+        column=column or 1,
         fix="fix the syntax",
     )
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(path, f"cannot read ({exc.strerror})", fix="check the file") from None
-    _check_utf8(path, data)
+    """The file's bytes: a regular file within the size bound, in UTF-8 (checked here, so that
+    an encoding error is reported at its line and column rather than as a parse error)."""
+    data = read_bounded(path)
+    decode_utf8(path, data)
     return data
 
 
@@ -279,7 +273,7 @@ def load_rdf(path: Path, default_graph: str, store: ox.Store) -> list[str]:
         data = _read_bytes(path)
         try:
             store.load(data, format=ox_format, base_iri=path.as_uri(), to_graph=name)
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError) as exc:
             raise _bad_syntax(path, fmt, exc) from None
         blank = (
             f"ASK {{ GRAPH <{default_graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
