@@ -17,7 +17,7 @@ from pathlib import Path
 
 from policygraph.errors import SourceError
 
-__all__ = ["MAX_FILE_BYTES", "check_regular", "decode_utf8", "read_bounded"]
+__all__ = ["MAX_FILE_BYTES", "check_regular", "decode_utf8", "read_bounded", "write_atomic"]
 
 #: The largest data file read (4 GiB). A national RDF file is a few hundred MB (benchmarks/);
 #: anything larger is a mistake (a disk image, a log) that would only exhaust memory.
@@ -115,3 +115,15 @@ def decode_utf8(path: Path, data: bytes) -> str:
             column=column,
             fix="save the file as UTF-8",
         ) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: readers (and a concurrent build writing
+    the same file) see the old content or the new, never a part. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        scratch.replace(path)
+    finally:
+        scratch.unlink(missing_ok=True)

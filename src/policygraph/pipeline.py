@@ -9,9 +9,9 @@ inputs or policygraph changed), ``memory`` (built afresh for each command) or ``
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from policygraph import __version__, resources
 from policygraph import namespaces as ns
+from policygraph.datafiles import read_bounded, write_atomic
 from policygraph.errors import SourceError, StoreError
 from policygraph.resources import ontology_files
 from policygraph.sources import discover
@@ -97,13 +98,12 @@ class Inputs:
 
 
 def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise SourceError(path, f"cannot read ({exc.strerror})", fix="check the file") from None
+    return hashlib.sha256(read_bounded(path)).hexdigest()
 
 
+@functools.cache
 def _code_digest() -> str:
+    """The hash of the build code: it cannot change while a process runs."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     for module in BUILD_CODE:
@@ -149,10 +149,7 @@ def _digests(inputs: Inputs, cache: Path | None = None) -> dict[Path, str]:
         seen[key] = [*(before or []), found[path]]
     if record is not None and seen != known:
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-            record.parent.mkdir(parents=True, exist_ok=True)
-            scratch = record.with_suffix(f".{os.getpid()}.tmp")
-            scratch.write_text(json.dumps(seen, sort_keys=True), encoding="utf-8")
-            scratch.replace(record)
+            write_atomic(record, json.dumps(seen, sort_keys=True))
     return found
 
 

@@ -28,6 +28,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from policygraph.datafiles import write_atomic
 from policygraph.namespaces import ONTOLOGY_GRAPH, PG, PREFIXES
 from policygraph.shacl import Check, compile_shapes, run_check
 from policygraph.sources.rdffile import to_rdflib
@@ -99,10 +100,8 @@ class DirectoryCache:
 
     def put(self, key: str, results: list[Violation]) -> None:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            scratch = self.directory / f"{key}.json.tmp"
-            scratch.write_text(json.dumps([asdict(v) for v in results]), encoding="utf-8")
-            scratch.replace(self.directory / f"{key}.json")
+            text = json.dumps([asdict(v) for v in results])
+            write_atomic(self.directory / f"{key}.json", text)
         except OSError:
             pass  # a cache that cannot be written only costs time
 

@@ -133,21 +133,15 @@ def read_table(path: Path, table: Table) -> list[Row]:
         if not any(c.strip() for c in cells):
             continue
         _check_cells(path, line, cells)
-        if len(cells) > len(header):
+        if len(cells) != len(header):
             raise SourceError(
                 path,
                 f"{len(cells)} cells but the header has {len(header)} columns",
                 line=line,
-                column=len(header) + 1,
-                fix="quote cells that contain commas",
-            )
-        if len(cells) < len(header):
-            raise SourceError(
-                path,
-                f"{len(cells)} cells but the header has {len(header)} columns",
-                line=line,
-                column=len(cells) + 1,
-                fix="add the missing cells (empty ones too: a row has a comma per column)",
+                column=min(len(cells), len(header)) + 1,
+                fix="quote cells that contain commas"
+                if len(cells) > len(header)
+                else "add the missing cells (empty ones too: a row has a comma per column)",
             )
         values = dict(zip(header, cells, strict=False))
         row = Row(path, line, values, positions)

@@ -198,11 +198,11 @@ def predicate_key(store: ox.Store, predicates: Iterable[str], salt: str = "") ->
     return digest.hexdigest()
 
 
-def read_rdf(path: Path, default_graph: str) -> list[RdfGraph]:
-    """Parse ``path`` into Oxigraph quads, graphs in the order they first occur; the file's
-    default graph is named ``default_graph``."""
+def read_rdf(path: Path, default_graph: str, data: bytes | None = None) -> list[RdfGraph]:
+    """Parse ``path`` (its bytes ``data`` if already read) into Oxigraph quads, graphs in the
+    order they first occur; the file's default graph is named ``default_graph``."""
     fmt, ox_format = RDF_FORMATS[path.suffix]
-    data = _read_bytes(path)
+    data = _read_bytes(path) if data is None else data
     salt = hashlib.sha256(data).hexdigest()[:12]
     default = ox.NamedNode(default_graph)
     graphs: dict[str, list[ox.Quad]] = {}
@@ -269,8 +269,8 @@ def load_rdf(path: Path, default_graph: str, store: ox.Store) -> list[str]:
     """
     fmt, ox_format = RDF_FORMATS[path.suffix]
     name = ox.NamedNode(default_graph)
+    data = _read_bytes(path)
     if ox_format != ox.RdfFormat.TRIG and not store.contains_named_graph(name):
-        data = _read_bytes(path)
         try:
             store.load(data, format=ox_format, base_iri=path.as_uri(), to_graph=name)
         except (SyntaxError, ValueError) as exc:
@@ -281,7 +281,7 @@ def load_rdf(path: Path, default_graph: str, store: ox.Store) -> list[str]:
         if not store.query(blank):
             return [default_graph] if store.contains_named_graph(name) else []
         store.remove_graph(name)
-    graphs = read_rdf(path, default_graph)
+    graphs = read_rdf(path, default_graph, data)
     for graph in graphs:
         store.bulk_extend(graph.quads)
     return [graph.name for graph in graphs]

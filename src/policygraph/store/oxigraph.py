@@ -44,13 +44,18 @@ MANIFEST = "manifest.json"
 TABLE = "gaps.sqlite"
 
 
-def stored_fingerprint(directory: Path) -> str | None:
-    """The fingerprint of the inputs the store at ``directory`` was built from, if any."""
+def _manifest(directory: Path) -> dict[str, Any]:
+    """The manifest of the store at ``directory`` ({} when there is none or it is unreadable)."""
     try:
         manifest = json.loads((directory / CURRENT / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    value = manifest.get("fingerprint")
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def stored_fingerprint(directory: Path) -> str | None:
+    """The fingerprint of the inputs the store at ``directory`` was built from, if any."""
+    value = _manifest(directory).get("fingerprint")
     return value if isinstance(value, str) else None
 
 
@@ -102,7 +107,7 @@ class _Staging(Staging):
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.store: ox.Store | None = None
-        self._previous: dict[str, Any] = {}
+        self._previous = _manifest(directory)
         self._keys: dict[str, str] = {}
         self._kept: dict[str, Any] | None = None
         try:
@@ -110,9 +115,6 @@ class _Staging(Staging):
             self.path = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
         except OSError as exc:
             raise StoreError(f"{directory}: cannot create the store ({exc})") from None
-        with contextlib.suppress(OSError, ValueError):
-            manifest = json.loads((directory / CURRENT / MANIFEST).read_text(encoding="utf-8"))
-            self._previous = manifest if isinstance(manifest, dict) else {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-store")
         self._pending: list[Future[None]] = []
 
