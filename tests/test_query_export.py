@@ -113,3 +113,22 @@ def test_json_ld_is_compact(awkward: MemoryStore) -> None:
     parsed = Dataset()
     parsed.parse(data=json.dumps(document), format="json-ld")
     assert len(parsed) == 5
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld"])
+def test_every_export_is_byte_identical_from_one_process_to_the_next(fmt: str) -> None:
+    """Regression: rdflib writes TriG graphs and JSON-LD nodes in set order, so two processes
+    (two hash seeds) wrote the same data differently."""
+    import os
+    import subprocess
+    import sys
+
+    def export_with(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = [sys.executable, "-m", "policygraph", "--store", "memory", "export"]
+        done = subprocess.run([*args, "--format", fmt], env=env, capture_output=True, check=True)
+        return done.stdout
+
+    first = export_with("1")
+    assert len(first) > 100_000
+    assert export_with("2") == first
