@@ -114,3 +114,10 @@ def test_an_output_path_that_cannot_be_written_is_one_line(
     result = invoke(*args, str(blocker / "out"))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr
+
+
+def test_serve_refuses_a_port_out_of_range_in_one_line(invoke: Invoke) -> None:
+    result = invoke("serve", "--port", "99999")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output + result.stderr
+    assert "0<=x<=65535" in result.stderr
