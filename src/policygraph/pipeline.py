@@ -256,7 +256,7 @@ def build(
     """
     from policygraph.build import build_dataset as map_files
     from policygraph.build import load_ontology, load_shapes
-    from policygraph.sources.rdffile import StoreView
+    from policygraph.sources.rdffile import StoreView, oxigraph_quads, predicate_key
     from policygraph.validation import DirectoryCache, validate
 
     digests = _digests(inputs, cache)
@@ -274,7 +274,6 @@ def build(
     kept, before = False, staging.previous_derivation() if staging is not None else None
     if before is not None and derive_cells:
         from policygraph.derive import fingerprint_triples
-        from policygraph.sources.rdffile import oxigraph_quads, predicate_key
 
         if predicate_key(content, before.get("predicates", ["*"]), salt) == before.get("key"):
             replace = oxigraph_quads(fingerprint_triples(stamp), graph=ns.DERIVED_GRAPH)
@@ -296,7 +295,6 @@ def build(
     if report.conforms and derive_cells and not kept:
         from policygraph.derive import derive
         from policygraph.gaptable import table_rows
-        from policygraph.sources.rdffile import predicate_key
 
         view = StoreView(content)
         found = derive(view, version=__version__, fingerprint=stamp)
