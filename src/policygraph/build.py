@@ -128,6 +128,7 @@ def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
                 built.rdf_graphs.setdefault(URIRef(name), []).append(path)
         else:  # pragma: no cover - every reader returns one of the two
             raise SourceError(path, "unknown records", fix="report this as a bug")
+    mapper.finish()
     content.bulk_extend(oxigraph_quads(tables))
     built.origins = mapper.origins
     return built

@@ -38,7 +38,8 @@ def map_datasets(mapper: Mapper, rows: list[Row]) -> None:
         node = ns.dataset(slug)
         g = mapper.provenance(row, node)
         g.add((node, RDF.type, QB.DataSet))
-        g.add((node, QB.structure, ns.DSD))
+        structure = cells.slug(row, "structure") if row.get("structure") else ""
+        g.add((node, QB.structure, ns.dsd(structure) if structure else ns.DSD))
         g.add((node, DCTERMS.title, Literal(row.get("title"), lang="en")))
         g.add((node, PROV.wasDerivedFrom, ns.source(row.get("source"))))
 
@@ -50,10 +51,10 @@ def map_observations(mapper: Mapper, rows: list[Row]) -> None:
         if not row.get("source"):
             row.cells["source"] = mapper.datasets[data]
         code = row.get("region")
-        region = mapper.region_ref(row, "region")
         indicator = mapper.concept(row, "indicator", "indicator")
         period = cells.year(row, "period")
         node = ns.observation(data, code, row.get("indicator"), period)
+        region = mapper.region_ref(row, "region", subject=node, year=period)
         mapper.observations.add(f"{data}/{code}/{row.get('indicator')}/{period}")
         g = mapper.provenance(row, node)
         g.add((node, RDF.type, QB.Observation))

@@ -127,7 +127,9 @@ class Index:
         return sorted(docs.values(), key=lambda d: str(d.iri))
 
     def _surveyed(self, dataset: StoreView) -> set[URIRef]:
-        stated = {s for s in dataset.subjects(PG.confidence, _STATED)}
+        # A code list or a census names every region without studying any (pg:ReferenceSource).
+        reference = set(dataset.subjects(RDF.type, PG.ReferenceSource))
+        stated = {s for s in dataset.subjects(PG.confidence, _STATED) if s not in reference}
         found: set[URIRef] = set()
         for predicate in (
             ELI.jurisdiction,

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph import cube
+from policygraph import cube, territory
 from policygraph import namespaces as ns
 from policygraph.namespaces import (
     DCTERMS,
@@ -79,10 +79,13 @@ class Mapper:
         self.claims: set[str] = set()
         self.datasets: dict[str, str] = {}  # slug → source slug
         self.observations: set[str] = set()
+        self.territory = territory.TerritoryIndex()
         #: Each minted node's IRI → the CSV row that made it (``file:line``), for SHACL reports.
         self.origins: dict[str, str] = {}
         self._by_table: dict[str, Callable[[list[Row]], None]] = {
             "sources": self.map_sources,
+            "divisions": lambda rows: territory.map_divisions(self, rows),
+            "division-history": lambda rows: territory.map_division_history(self, rows),
             "regions": self.map_regions,
             "region-groups": self.map_region_groups,
             "bodies": self.map_bodies,
@@ -99,6 +102,11 @@ class Mapper:
     def map_table(self, table: str, rows: list[Row]) -> None:
         """Map the rows of one table (a name of :data:`policygraph.sources.tables.TABLES`)."""
         self._by_table[table](rows)
+
+    def finish(self) -> None:
+        """After every table: what refers forward (a division's parent may be CN of
+        regions.csv) or needs every source (curated names win over derived ones)."""
+        territory.finish_divisions(self)
 
     # -- helpers -------------------------------------------------------------------------------
     def graph_of(self, row: Row, column: str = "source") -> Graph:
@@ -133,10 +141,46 @@ class Mapper:
             raise row.error(column, f"expected exactly one {scheme}", "write a single value")
         return found[0]
 
-    def region_ref(self, row: Row, column: str, value: str | None = None) -> URIRef:
+    def region_ref(
+        self,
+        row: Row,
+        column: str,
+        value: str | None = None,
+        *,
+        subject: URIRef | None = None,
+        year: str | None = None,
+    ) -> URIRef:
+        """A region in use, by code. With ``subject``, a code no longer in use (as it was in
+        ``year``) resolves to today's region through the code history, and ``subject`` records
+        the code it cited (``pg:citedRegion``) and a note saying so."""
         code = cells.code(row, column, value)
-        cells.check_known(row, column, "region", code, self.regions)
-        return ns.region(code)
+        if code in self.regions:
+            return ns.region(code)
+        today, reason, record = self.territory.resolve(code, int(year) if year else None)
+        if record is None or today not in self.regions or subject is None:
+            if record is not None:
+                why = reason or f"it is {today} today"
+                raise row.error(
+                    column,
+                    f"region {code} ({record.name}) is no longer in use: {why}",
+                    "use the code in use today (see division-history.csv)",
+                )
+            cells.check_known(row, column, "region", code, self.regions)
+        assert today is not None and record is not None
+        cited = ns.former_region(code, record.start) if not record.in_use else ns.region(code)
+        g = self.graph_of(row)
+        g.add((subject, PG.citedRegion, cited))
+        g.add(
+            (
+                subject,
+                PG.qualityNote,
+                _lit(
+                    f"cites division code {code} ({record.name}, in use {record.start}–"
+                    f"{record.end or ''}); resolved to today's {today} through the code history"
+                ),
+            )
+        )
+        return ns.region(today)
 
     def document_ref(self, row: Row, column: str, value: str | None = None) -> URIRef:
         slug = row.get(column) if value is None else value
@@ -171,6 +215,19 @@ class Mapper:
             g.add((node, DCTERMS.title, _lit(row.get("title"))))
             for creator in cells.items(row.get("creator")):
                 g.add((node, DCTERMS.creator, Literal(creator)))
+            if row.get("publisher"):
+                g.add((node, DCTERMS.publisher, Literal(row.get("publisher"))))
+            if row.get("license"):
+                g.add((node, DCTERMS.license, URIRef(cells.url(row, "license"))))
+            kind = row.get("kind") or "study"
+            if kind not in ("study", "reference"):
+                raise row.error(
+                    "kind", f"unknown source kind {kind!r}",
+                    "use study (a paper that studied the regions it names) or reference (a code "
+                    "list or a census, which does not make a region surveyed)",
+                )  # fmt: skip
+            if kind == "reference":
+                g.add((node, RDF.type, PG.ReferenceSource))
             when = row.get("date")
             if len(when) == 4:
                 g.add((node, DCTERMS.date, Literal(cells.year(row, "date"), datatype=XSD.gYear)))
@@ -191,6 +248,7 @@ class Mapper:
             self.regions[code] = cells.concepts(row, "level", "level", self.vocab.known("level"))[0]
         for row in rows:
             node = ns.region(row.get("code"))
+            self.territory.curated_english[row.get("code")] = row.get("label_en")
             g = self.provenance(row, node)
             g.add((node, RDF.type, PG.Region))
             g.add((node, RDF.type, SKOS.Concept))
@@ -272,9 +330,12 @@ class Mapper:
             self.graph_of(row, "title_zh").add(
                 (node, DCTERMS.title, _lit(row.get("title_zh"), "zh-Hans"))
             )
-        jurisdiction = self.region_ref(row, "jurisdiction")
+        jurisdiction = self.region_ref(
+            row, "jurisdiction", subject=node, year=row.get("year") or None
+        )
         g.add((node, ELI.jurisdiction, jurisdiction))
-        g.add((node, PG.level, ns.concept("level", self.regions[row.get("jurisdiction")])))
+        code = str(jurisdiction).rsplit("/", 1)[1]
+        g.add((node, PG.level, ns.concept("level", self.regions[code])))
         year = row.get("year")
         if year:
             self.graph_of(row, "year").add((node, PG.year, Literal(year, datatype=XSD.gYear)))

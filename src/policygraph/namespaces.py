@@ -37,6 +37,8 @@ __all__ = [
     "graph",
     "observation",
     "programme",
+    "dsd",
+    "former_region",
     "region",
     "region_group",
     "scheme",
@@ -88,6 +90,17 @@ def concept(scheme_name: str, slug: str) -> URIRef:
 
 def region(code: str) -> URIRef:
     return URIRef(f"{BASE}id/region/{code}")
+
+
+def dsd(slug: str) -> URIRef:
+    """A data structure definition of ontology/cube.ttl."""
+    return URIRef(f"{BASE}id/dsd/{slug}")
+
+
+def former_region(code: str, start: str | int) -> URIRef:
+    """A code no longer in use, as the region it named from ``start`` (codes are reused: 120110
+    was 东郊区 from 1981 and is 东丽区 since 1992)."""
+    return URIRef(f"{BASE}id/region/{code}/{start}")
 
 
 def region_group(slug: str) -> URIRef:

@@ -58,17 +58,29 @@ class Reader(Protocol):
     def read(self, path: Path) -> Records: ...
 
 
+def table_name(path: Path) -> str | None:
+    """The table a file holds: ``notes.csv`` and ``notes.{part}.csv`` both hold notes."""
+    if path.suffix != ".csv":
+        return None
+    name = path.name.split(".", 1)[0] + ".csv"
+    return name if name in TABLES else None
+
+
 class CsvTableReader:
     """The known CSV tables, by file name, in the order of :data:`TABLES`."""
 
     def accepts(self, path: Path) -> bool:
-        return path.name in TABLES
+        return table_name(path) is not None
 
     def rank(self, path: Path) -> tuple[int, str]:
-        return list(TABLES).index(path.name), path.name
+        name = table_name(path)
+        assert name is not None
+        return list(TABLES).index(name), path.name
 
     def read(self, path: Path) -> Records:
-        table = TABLES[path.name]
+        name = table_name(path)
+        assert name is not None
+        table = TABLES[name]
         return TableFile(path, table, read_table(path, table))
 
 

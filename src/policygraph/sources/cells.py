@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from policygraph.sources.csvtable import Row
 
 __all__ = [
+    "url",
     "check_known",
     "code",
     "concepts",
@@ -128,6 +129,19 @@ def language(row: Row, column: str, default: str) -> str:
         raise row.error(
             column, f"{text!r} is not a language tag ({exc})", "write e.g. en or zh-Hans"
         ) from None
+    return text
+
+
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def url(row: Row, column: str) -> str:
+    text = row.get(column)
+    if not _URL.match(text):
+        raise row.error(
+            column, f"{text!r} is not an http(s) URL",
+            "write the full address, e.g. https://creativecommons.org/publicdomain/zero/1.0/",
+        )  # fmt: skip
     return text
 
 

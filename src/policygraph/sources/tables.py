@@ -1,5 +1,8 @@
 """The columns of each CSV table (data/README.md documents them for users), in reading order:
-each file only refers to files before it."""
+each file only refers to files before it.
+
+A table may be split over several files: ``observations.csv`` and ``observations.census-2020.csv``
+are both read as observations (a converter's output kept apart from hand-edited rows)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,21 @@ TABLES: dict[str, Table] = {
     "sources.csv": Table(
         "sources",
         required=("id", "title", "date", "confidence"),
-        optional=("creator", "file", "description"),
+        optional=("creator", "publisher", "license", "kind", "file", "description"),
         key=("id",),
+    ),
+    "divisions.csv": Table(
+        "divisions",
+        required=("code", "label_zh", "label_en", "level", "division_type", *_PROVENANCE),
+        optional=("parent", "titular_groups", "in_use_from"),
+        key=("code",),
+        sourced=("label_en", "titular_groups"),
+    ),
+    "division-history.csv": Table(
+        "division-history",
+        required=("code", "label_zh", "level", "in_use_from", "in_use_until", *_PROVENANCE),
+        optional=("successors",),
+        key=("code", "in_use_from"),
     ),
     "regions.csv": Table(
         "regions",
@@ -80,6 +96,7 @@ TABLES: dict[str, Table] = {
     "datasets.csv": Table(
         "datasets",
         required=("id", "title", *_PROVENANCE),
+        optional=("structure",),
         key=("id",),
     ),
     "observations.csv": Table(
