@@ -465,6 +465,74 @@ def site(obj: Context, output: Path) -> None:
     click.echo(f"wrote {pages} pages into {output}")
 
 
+@cli.group(name="import")
+def import_group() -> None:
+    """Convert upstream national data into data tables (written into --data)."""
+
+
+def _upstream_option(func: F) -> F:
+    return click.option(
+        "--upstream",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Directory of the upstream files [default: DATA/upstream].",
+    )(func)
+
+
+def _write_tables(directory: Path, files: dict[str, str]) -> None:
+    from policygraph.datafiles import write_atomic
+
+    for name, text in files.items():
+        target = directory / name
+        with _writing(target):
+            write_atomic(target, text)
+        click.echo(f"wrote {target} ({_count(text.count(chr(10)) - 1, 'row')})", err=True)
+
+
+@import_group.command(name="divisions")
+@_upstream_option
+@pass_context
+def import_divisions(obj: Context, upstream: Path | None) -> None:
+    """divisions.csv and division-history.csv from the code lists (areacodes, areacity)."""
+    from policygraph.national.divisions import convert_divisions
+
+    source = upstream or obj.inputs.data / "upstream"
+    with _upstream_errors(source):
+        files = convert_divisions(source, obj.inputs.ontology)
+    _write_tables(obj.inputs.data, files)
+
+
+@import_group.command(name="census")
+@_upstream_option
+@pass_context
+def import_census(obj: Context, upstream: Path | None) -> None:
+    """observations/datasets/notes.census-2020.csv from the 2020 census by county (needs
+    openpyxl: pip install -e '.[convert]'); lists the rows it cannot map to a division in use."""
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        raise click.ClickException(
+            "reading the census spreadsheet needs openpyxl: pip install -e '.[convert]'"
+        ) from None
+    from policygraph.national.census import convert_census
+
+    source = upstream or obj.inputs.data / "upstream"
+    with _upstream_errors(source):
+        files, unmapped = convert_census(source)
+    _write_tables(obj.inputs.data, files)
+    click.echo(f"{_count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
+    for row in unmapped:
+        click.echo(f"  row {row.line}: {row.code} {row.name}: {row.reason}", err=True)
+
+
+@contextmanager
+def _upstream_errors(source: Path) -> Iterator[None]:
+    """A missing or unreadable upstream file is the user's error: one line, exit 1."""
+    try:
+        yield
+    except (OSError, KeyError, ValueError) as exc:
+        raise click.ClickException(f"{source}: cannot convert: {exc}") from None
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)

@@ -166,7 +166,7 @@ class Mapper:
                     "use the code in use today (see division-history.csv)",
                 )
             cells.check_known(row, column, "region", code, self.regions)
-        assert today is not None and record is not None
+        assert today is not None and record is not None and subject is not None
         cited = ns.former_region(code, record.start) if not record.in_use else ns.region(code)
         g = self.graph_of(row)
         g.add((subject, PG.citedRegion, cited))
@@ -175,7 +175,7 @@ class Mapper:
                 subject,
                 PG.qualityNote,
                 _lit(
-                    f"cites division code {code} ({record.name}, in use {record.start}–"
+                    f"cites division code {code} ({record.name}, in use {record.start}\N{EN DASH}"
                     f"{record.end or ''}); resolved to today's {today} through the code history"
                 ),
             )

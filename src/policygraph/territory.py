@@ -77,8 +77,16 @@ def map_divisions(mapper: Mapper, rows: list[Row]) -> None:
             tg.add((node, PG.titularGroup, group))
         index.english.append((mapper.graph_of(row, "label_en"), node, code, row.get("label_en")))
         index.history.by_code.setdefault(code, []).append(
-            CodeRecord(code, row.get("label_zh"), "", "in-use",
-                       int(row.get("in_use_from") or 0), None, (), row.line)  # fmt: skip
+            CodeRecord(
+                code,
+                row.get("label_zh"),
+                "",
+                "in-use",
+                int(row.get("in_use_from") or 0),
+                None,
+                (),
+                row.line,
+            )
         )
 
 

@@ -72,7 +72,7 @@ _SUFFIXES = {
         ("市", "county-level-city"),
     ),
 }
-#: 林区 also ends ordinary district names (碑林区, 桂林区?): only these codes are forestry districts.
+#: 林区 also ends ordinary district names (碑林区): only these codes are forestry districts.
 _FORESTRY_DISTRICTS = {"429021"}
 
 _ENGLISH_TYPE = {
@@ -177,7 +177,9 @@ def english_name(
     return " ".join(parts)
 
 
-def titular_groups(name: str, short: str, division_type: str, groups_zh: dict[str, str]) -> tuple[str, ...]:
+def titular_groups(
+    name: str, short: str, division_type: str, groups_zh: dict[str, str]
+) -> tuple[str, ...]:
     """The ethnic groups an autonomous unit's name names, in the name's order.
 
     ``groups_zh`` maps each group's Chinese name without 族 (蒙古, 哈萨克, 回) to its slug: names
@@ -193,7 +195,7 @@ def titular_groups(name: str, short: str, division_type: str, groups_zh: dict[st
         return ()
     starts = [len(short)] if short and stem.startswith(short) and short != stem else []
     # Last, the whole stem: 东乡族自治县 and 鄂伦春自治旗 are named for their group alone.
-    starts += list(range(1, len(stem))) + [0]
+    starts += [*list(range(1, len(stem))), 0]
     for start in starts:
         found = _segment(stem[start:], groups_zh)
         if found:
@@ -325,8 +327,18 @@ def divisions(
             label_en = english_name(place, groups, division_type, groups_en)
             label_source = SOURCE_PINYIN
         found.append(
-            Division(code, name, line, level, division_type, parent_of(code, known), groups,
-                     label_en, label_source, start.get(code))  # fmt: skip
+            Division(
+                code,
+                name,
+                line,
+                level,
+                division_type,
+                parent_of(code, known),
+                groups,
+                label_en,
+                label_source,
+                start.get(code),
+            )
         )
     return found
 
@@ -339,7 +351,9 @@ def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def division_rows(found: list[Division], pinyin: dict[str, tuple[str, str, int]]) -> list[dict[str, str]]:
+def division_rows(
+    found: list[Division], pinyin: dict[str, tuple[str, str, int]]
+) -> list[dict[str, str]]:
     rows = []
     for d in found:
         row = {

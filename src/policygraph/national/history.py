@@ -102,12 +102,17 @@ class History:
         return history
 
     def record(self, code: str, year: int | None) -> CodeRecord | None:
-        """The record of ``code`` in use in ``year`` (None: the one in use today, else the
-        latest)."""
+        """The record of ``code`` in use in ``year``, or changed during it (a census on 1 November
+        still names a district merged that spring); None: the one in use today, else the
+        latest."""
         records = self.by_code.get(code, [])
         if year is not None:
-            return next((r for r in records if r.used_in(year)), None)
-        return next((r for r in records if r.in_use), max(records, key=lambda r: r.start, default=None))
+            return next((r for r in records if r.used_in(year)), None) or next(
+                (r for r in records if r.end == year), None
+            )
+        return next(
+            (r for r in records if r.in_use), max(records, key=lambda r: r.start, default=None)
+        )
 
     def resolve(self, code: str, year: int | None = None) -> Resolution:
         """Today's code for ``code`` as named in ``year``."""
@@ -116,7 +121,9 @@ class History:
             when = f" in {year}" if year is not None else ""
             if code in self.by_code:
                 return Resolution(None, f"code {code} was not in use{when}")
-            return Resolution(None, f"code {code} is not a division code of the 1981–2024 list")
+            return Resolution(
+                None, f"code {code} is not a division code of the 1981\N{EN DASH}2024 list"
+            )
         frontier, today = [first], set()
         for _ in range(_MAX_STEPS):
             following = []
@@ -137,8 +144,11 @@ class History:
             (found,) = today
             return Resolution(found, "", first)
         if not today:
-            return Resolution(None, f"{code} {first.name} was abolished in {first.end} "
-                              "with no successor in use", first)
+            return Resolution(
+                None,
+                f"{code} {first.name} was abolished in {first.end} with no successor in use",
+                first,
+            )
         return Resolution(
             None,
             f"{code} {first.name} was divided in {first.end} among {', '.join(sorted(today))}",

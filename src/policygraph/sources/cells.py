@@ -12,7 +12,6 @@ import pyoxigraph as ox
 from policygraph.sources.csvtable import Row
 
 __all__ = [
-    "url",
     "check_known",
     "code",
     "concepts",
@@ -22,6 +21,7 @@ __all__ = [
     "items",
     "language",
     "slug",
+    "url",
     "year",
 ]
 
