@@ -363,40 +363,62 @@ def query(
 @cli.command()
 @click.option(
     "--level",
+    "levels",
     type=click.Choice(["county", "prefectural", "provincial", "national"]),
-    default="county",
-    show_default=True,
+    multiple=True,
+    help="Regions at this level; repeat for several [default: county; with --autonomous: "
+    "prefectural and county, the autonomous prefectures, counties and banners].",
 )
 @tier_option
 @click.option("--domain", help="One risk domain, e.g. pension or medical.")
 @within_option
 @click.option("--autonomous", is_flag=True, help="Only ethnic autonomous units.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only cells with this status.")
+@click.option(
+    "--all",
+    "every_cell",
+    is_flag=True,
+    help="List every cell; without it (and without --within) only surveyed regions are listed, "
+    "the rest counted by province.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["code", "population"]),
+    default="code",
+    show_default=True,
+    help="Order of the regions (population: largest first).",
+)
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
 @pass_context
 def gaps(
     obj: Context,
-    level: str,
+    levels: tuple[str, ...],
     tier: str | None,
     domain: str | None,
     within: str | None,
     autonomous: bool,
     status: str | None,
+    every_cell: bool,
+    sort: str,
     fmt: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
+    if not levels:
+        levels = ("prefectural", "county") if autonomous else ("county",)
     with (
         open_store(obj.store, obj.inputs) as store,
         _options(tier="--tier", domain="--domain", within="--within", level="--level"),
     ):
         report = find_gaps(
             store,
-            level=level,
+            level=levels,
             tier=tier,
             domain=domain,
             within=within,
             autonomous=autonomous,
             status=status,
+            every_cell=every_cell or within is not None,
+            sort=sort,
         )
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
     # report for terminal escapes, which the renderers never write, whenever it is piped).

@@ -12,7 +12,9 @@ into :class:`Gap` values.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from rdflib.term import Node
 
@@ -20,7 +22,17 @@ from policygraph.gaptable import GapTable
 from policygraph.queries import load, resolve, run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["STATUSES", "TIERS", "ClaimCheck", "Document", "Gap", "GapReport", "find_gaps"]
+__all__ = [
+    "STATUSES",
+    "TIERS",
+    "ClaimCheck",
+    "Document",
+    "Gap",
+    "GapReport",
+    "Overview",
+    "find_gaps",
+    "populations",
+]
 
 STATUSES = ("own", "general-only", "inherited", "none")
 TIERS = ("assistance", "insurance", "commercial")
@@ -84,12 +96,31 @@ class Gap:
     claims: tuple[ClaimCheck, ...] = ()
     #: Inherited documents of farther ancestors that the fall-back does not list.
     fallback_rest: int = 0
+    #: Resident population of the region (latest census in the graph), when known.
+    population: int | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Counts over every cell the filters match, whether listed or not, and by province."""
+
+    regions: int
+    surveyed: int
+    cells: int
+    by_status: dict[str, int]
+    #: Province code → {"regions", "surveyed", "population", and a count per status}.
+    provinces: dict[str, dict[str, int]]
+    province_labels: dict[str, str]
 
 
 @dataclass(frozen=True)
 class GapReport:
+    """The listed cells (``gaps``) and, for a report that lists only the surveyed regions, the
+    counts over every matching cell (``overview``)."""
+
     gaps: list[Gap]
     filters: dict[str, str] = field(default_factory=dict)
+    overview: Overview | None = None
 
     @property
     def regions(self) -> list[str]:
@@ -145,36 +176,109 @@ def _fallback(documents: list[Document]) -> tuple[Document, ...]:
 def find_gaps(
     store: GraphStore,
     *,
-    level: str = "county",
+    level: str | Sequence[str] = "county",
     tier: str | None = None,
     domain: str | None = None,
     within: str | None = None,
     autonomous: bool = False,
     status: str | None = None,
+    every_cell: bool = True,
+    sort: str = "code",
 ) -> GapReport:
-    """The gap report for regions at ``level`` (filtered), one :class:`Gap` per region × tier:
-    from the store's gap table where it has one, else from the named queries."""
-    params = {"level": level}
-    if tier:
-        params["tier"] = tier
-    if domain:
-        params["domain"] = domain
-    if within:
-        params["within"] = within
-    if autonomous:
-        params["autonomous"] = "true"
-    table = store.gap_table()
-    if table is not None:
-        # The named queries' checks and messages, and their terms (a code or an IRI alike).
-        given, terms = resolve(store, load("gaps/provision"), params)
-        gaps = _from_table(table, terms, "autonomous" in given, status)
-    else:
-        gaps = _from_queries(store, params, status)
-    gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
-    filters = {k: v for k, v in params.items()}
+    """The gap report for regions at ``level`` (one or several levels, filtered), one
+    :class:`Gap` per region × tier: from the store's gap table where it has one, else from the
+    named queries. Each cell carries the region's population where the graph has a census.
+
+    With ``every_cell`` false, only the cells of surveyed regions are listed and the report
+    carries an :class:`Overview` of them all (counts by status and province): at national scale
+    most regions have no source, and "not surveyed" is not "no policy". ``sort`` is ``code`` or
+    ``population`` (largest first)."""
+    levels = (level,) if isinstance(level, str) else tuple(level)
+    gaps: list[Gap] = []
+    params: dict[str, str] = {}
+    for one in levels:
+        params = {"level": one}
+        if tier:
+            params["tier"] = tier
+        if domain:
+            params["domain"] = domain
+        if within:
+            params["within"] = within
+        if autonomous:
+            params["autonomous"] = "true"
+        table = store.gap_table()
+        if table is not None:
+            # The named queries' checks and messages, and their terms (a code or an IRI alike).
+            given, terms = resolve(store, load("gaps/provision"), params)
+            gaps += _from_table(table, terms, "autonomous" in given, status)
+        else:
+            gaps += _from_queries(store, params, status)
+    people = populations(store)
+    gaps = [replace(g, population=people.get(g.code)) for g in gaps]
+    filters = dict(params)
+    filters["level"] = ",".join(levels)
     if status:
         filters["status"] = status
-    return GapReport(gaps, filters)
+    overview = None
+    if not every_cell:
+        overview = _overview(gaps)
+        gaps = [g for g in gaps if g.surveyed]
+        filters["listed"] = "surveyed regions"
+    if sort == "population":
+        filters["sort"] = "population"
+        gaps.sort(
+            key=lambda g: (
+                -(g.population or -1),
+                g.code,
+                TIERS.index(g.tier) if g.tier in TIERS else 9,
+            )
+        )
+    else:
+        gaps.sort(key=lambda g: (g.code, TIERS.index(g.tier) if g.tier in TIERS else 9))
+    return GapReport(gaps, filters, overview)
+
+
+def populations(store: GraphStore) -> dict[str, int]:
+    """Region code → resident population of the latest period the graph has (a census)."""
+    found: dict[str, tuple[str, int]] = {}
+    for row in run_query(store, "lookup/population", {}).dicts():
+        code, year = _text(row["code"]), _text(row["year"])
+        mult = int(_text(row["unitMult"]) or 0)
+        value = int(Decimal(_text(row["value"])) * 10**mult)
+        if code not in found or found[code][0] < year:
+            found[code] = (year, value)
+    return {code: value for code, (_, value) in found.items()}
+
+
+def _province(code: str) -> str:
+    return code if code == "CN" else code[:2] + "0000"
+
+
+def _overview(gaps: list[Gap]) -> Overview:
+    regions: dict[str, Gap] = {}
+    for gap in gaps:
+        regions.setdefault(gap.code, gap)
+    provinces: dict[str, dict[str, int]] = {}
+    for gap in gaps:
+        row = provinces.setdefault(
+            _province(gap.code),
+            {"regions": 0, "surveyed": 0, "population": 0} | dict.fromkeys(STATUSES, 0),
+        )
+        row[gap.status] += 1
+    for code, gap in regions.items():
+        row = provinces[_province(code)]
+        row["regions"] += 1
+        row["surveyed"] += gap.surveyed
+        row["population"] += gap.population or 0
+    counts = Counter(g.status for g in gaps)
+    return Overview(
+        regions=len(regions),
+        surveyed=sum(g.surveyed for g in regions.values()),
+        cells=len(gaps),
+        by_status={s: counts.get(s, 0) for s in STATUSES},
+        provinces=dict(sorted(provinces.items())),
+        province_labels={},
+    )
 
 
 def _from_table(

@@ -25,10 +25,11 @@ NO_PARENT_DOCUMENT = "no dedicated document for this tier"
 
 
 def _regions(report: GapReport) -> list[list[Gap]]:
+    """The cells by region, in the report's order (by code, or by population)."""
     grouped: dict[str, list[Gap]] = {}
     for gap in report.gaps:
         grouped.setdefault(gap.code, []).append(gap)
-    return [grouped[code] for code in sorted(grouped)]
+    return list(grouped.values())
 
 
 def _claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str]]]:
@@ -48,6 +49,17 @@ def _claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[st
 
 
 def summary(report: GapReport) -> dict[str, Any]:
+    """Counts over every matching cell (the overview's, when only surveyed regions are listed)."""
+    if report.overview is not None:
+        o = report.overview
+        return {
+            "regions": o.regions,
+            "surveyed": o.surveyed,
+            "cells": o.cells,
+            "by_status": o.by_status,
+            "disagreements": len(report.disagreements()),
+            "listed": len(report.regions),
+        }
     surveyed = {g.code for g in report.gaps if g.surveyed}
     return {
         "regions": len(report.regions),
@@ -61,10 +73,30 @@ def summary(report: GapReport) -> dict[str, Any]:
 def summary_line(report: GapReport) -> str:
     s = summary(report)
     statuses = " · ".join(f"{k} {v}" for k, v in s["by_status"].items())
-    return (
-        f"{s['regions']} regions ({s['surveyed']} surveyed, {s['regions'] - s['surveyed']} not), "
-        f"{s['cells']} cells: {statuses}"
+    line = (
+        f"{s['regions']:,} regions ({s['surveyed']:,} surveyed, "
+        f"{s['regions'] - s['surveyed']:,} not), {s['cells']:,} cells: {statuses}"
     )
+    if "listed" in s:
+        line += f" (listed above: the {s['listed']:,} surveyed; --all lists every cell)"
+    return line
+
+
+def province_lines(report: GapReport) -> list[str]:
+    """The overview by province: regions, how many a source studied, cells by status."""
+    if report.overview is None:
+        return []
+    head = f"{'province':<9} {'regions':>7} {'surveyed':>8} {'population':>13}  " + "  ".join(
+        f"{s:>12}" for s in STATUSES
+    )
+    lines = ["By province (every matching cell; not surveyed is not no policy):", head]
+    for code, row in report.overview.provinces.items():
+        people = f"{row['population']:,}" if row["population"] else "-"
+        lines.append(
+            f"{code:<9} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
+            + "  ".join(f"{row[s]:>12,}" for s in STATUSES)
+        )
+    return [*lines, ""]
 
 
 def _docs(documents: Iterable[Document], limit: int = 4) -> str:
@@ -83,11 +115,12 @@ def _doc(doc: Document) -> str:
 
 def to_text(report: GapReport) -> str:
     filters = " · ".join(f"{k} {v}" for k, v in report.filters.items())
-    lines = [f"Gap report ({filters})", ""]
+    lines = [f"Gap report ({filters})", "", *province_lines(report)]
     for cells in _regions(report):
         first = cells[0]
         seen = "surveyed" if first.surveyed else UNSURVEYED
-        lines.append(f"{first.code}  {first.label}  [{seen}]")
+        people = f"  population {first.population:,}" if first.population is not None else ""
+        lines.append(f"{first.code}  {first.label}  [{seen}]{people}")
         for gap in cells:
             if gap.evidence:
                 detail = "own: " + _docs(gap.evidence)
@@ -146,7 +179,18 @@ def to_csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["code", "region", "tier", "status", "surveyed", "evidence", "fallback", "claims", "iri"]
+        [
+            "code",
+            "region",
+            "tier",
+            "status",
+            "surveyed",
+            "population",
+            "evidence",
+            "fallback",
+            "claims",
+            "iri",
+        ]  # fmt: skip
     )
     for gap in report.gaps:
         writer.writerow(
@@ -157,6 +201,7 @@ def to_csv(report: GapReport) -> str:
                     gap.tier,
                     gap.status,
                     "true" if gap.surveyed else "false",
+                    "" if gap.population is None else str(gap.population),
                     ";".join(d.iri for d in gap.evidence),
                     ";".join(d.iri for d in gap.fallback),
                     ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
@@ -184,6 +229,7 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
                 "code": first.code,
                 "label": first.label,
                 "surveyed": first.surveyed,
+                "population": first.population,
                 "cells": [
                     {
                         "tier": g.tier,
@@ -201,6 +247,7 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
         "statuses": list(STATUSES),
         "filters": report.filters,
         "summary": summary(report),
+        **({"provinces": report.overview.provinces} if report.overview is not None else {}),
         "regions": regions,
     }
 
