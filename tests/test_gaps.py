@@ -123,7 +123,7 @@ def test_status_filter(store: GraphStore) -> None:
 def test_text_report_groups_by_region_and_ends_with_summary_and_disagreements(
     invoke: Invoke,
 ) -> None:
-    result = invoke("gaps", "--autonomous", "--within", "620000")
+    result = invoke("gaps", "--autonomous", "--within", "620000", "--level", "county")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(
@@ -138,20 +138,22 @@ def test_text_report_groups_by_region_and_ends_with_summary_and_disagreements(
 
 
 def test_json_report_has_a_stable_schema(invoke: Invoke) -> None:
-    result = invoke("gaps", "--autonomous", "--within", "620000", "--format", "json")
+    result = invoke(
+        "gaps", "--autonomous", "--within", "620000", "--level", "county", "--format", "json"
+    )
     data = json.loads(result.stdout)
     assert data["schema"] == "policygraph/gaps/1"
     assert set(data) == {"schema", "statuses", "filters", "summary", "regions"}
     assert data["summary"]["by_status"] == {"own": 1, "general-only": 0, "inherited": 20, "none": 0}
     region = data["regions"][0]
-    assert set(region) == {"iri", "code", "label", "surveyed", "cells"}
+    assert set(region) == {"iri", "code", "label", "surveyed", "population", "cells"}
     assert set(region["cells"][0]) == {"tier", "status", "evidence", "fallback", "claims"}
 
 
 def test_csv_report_has_one_row_per_cell(invoke: Invoke) -> None:
     result = invoke("gaps", "--within", "620000", "--tier", "commercial", "--format", "csv")
     lines = result.stdout.splitlines()
-    assert lines[0] == "code,region,tier,status,surveyed,evidence,fallback,claims,iri"
+    assert lines[0] == ("code,region,tier,status,surveyed,population,evidence,fallback,claims,iri")
     assert len(lines) == 1 + 21
 
 

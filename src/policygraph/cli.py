@@ -87,10 +87,16 @@ def _options(**names: str) -> Iterator[None]:
     envvar="POLICYGRAPH_DATA",
     help="Directory of CSV and RDF files [default: the bundled seed dataset].",
 )
+@click.option(
+    "--national",
+    is_flag=True,
+    help="Also read DATA/national: every division of China (3,213), the code history since "
+    "1981 and the 2020 census by county.",
+)
 @click.pass_context
-def cli(ctx: click.Context, store: str, data: Path | None) -> None:
+def cli(ctx: click.Context, store: str, data: Path | None, national: bool) -> None:
     """policygraph: where is social-security provision missing?"""
-    ctx.obj = Context(store=store, inputs=Inputs.resolve(data))
+    ctx.obj = Context(store=store, inputs=Inputs.resolve(data, national=national))
 
 
 #: Options shared by several commands, defined once.
@@ -417,7 +423,7 @@ def gaps(
             within=within,
             autonomous=autonomous,
             status=status,
-            every_cell=every_cell or within is not None,
+            every_cell=every_cell or within is not None or not obj.inputs.national,
             sort=sort,
         )
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
@@ -489,14 +495,14 @@ def site(obj: Context, output: Path) -> None:
 
 @cli.group(name="import")
 def import_group() -> None:
-    """Convert upstream national data into data tables (written into --data)."""
+    """Convert upstream national data into the tables of DATA/national (read with --national)."""
 
 
 def _upstream_option(func: F) -> F:
     return click.option(
         "--upstream",
         type=click.Path(path_type=Path, file_okay=False),
-        help="Directory of the upstream files [default: DATA/upstream].",
+        help="Directory of the upstream files [default: DATA/national/upstream].",
     )(func)
 
 
@@ -517,10 +523,10 @@ def import_divisions(obj: Context, upstream: Path | None) -> None:
     """divisions.csv and division-history.csv from the code lists (areacodes, areacity)."""
     from policygraph.national.divisions import convert_divisions
 
-    source = upstream or obj.inputs.data / "upstream"
+    source = upstream or obj.inputs.national_dir / "upstream"
     with _upstream_errors(source):
         files = convert_divisions(source, obj.inputs.ontology)
-    _write_tables(obj.inputs.data, files)
+    _write_tables(obj.inputs.national_dir, files)
 
 
 @import_group.command(name="census")
@@ -537,10 +543,10 @@ def import_census(obj: Context, upstream: Path | None) -> None:
         ) from None
     from policygraph.national.census import convert_census
 
-    source = upstream or obj.inputs.data / "upstream"
+    source = upstream or obj.inputs.national_dir / "upstream"
     with _upstream_errors(source):
         files, unmapped = convert_census(source)
-    _write_tables(obj.inputs.data, files)
+    _write_tables(obj.inputs.national_dir, files)
     click.echo(f"{_count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
     for row in unmapped:
         click.echo(f"  row {row.line}: {row.code} {row.name}: {row.reason}", err=True)
@@ -632,7 +638,9 @@ def serve(
             # Written by a separate process, so that the endpoint answers meanwhile.
             site_dir = Path(scratch) / "site"
             command = [sys.executable, "-m", "policygraph", "--store", obj.store]
-            command += ["--data", str(obj.inputs.data), "site", "-o", str(site_dir)]
+            command += ["--data", str(obj.inputs.data)]
+            command += ["--national"] if obj.inputs.national else []
+            command += ["site", "-o", str(site_dir)]
             pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
         else:
             pages = web.Pages(site_dir)

@@ -84,13 +84,23 @@ class Inputs:
 
     data: Path
     ontology: Path
+    #: Also read ``data/national/``: every division of China, the code history, the census.
+    national: bool = False
 
     @classmethod
-    def resolve(cls, data: Path | None = None, ontology: Path | None = None) -> Inputs:
+    def resolve(
+        cls, data: Path | None = None, ontology: Path | None = None, *, national: bool = False
+    ) -> Inputs:
         # Paths stay as the user gave them, so that messages name them the same way.
-        return cls(data or resources.data_dir(), ontology or resources.ontology_dir())
+        return cls(data or resources.data_dir(), ontology or resources.ontology_dir(), national)
+
+    @property
+    def national_dir(self) -> Path:
+        return self.data / "national"
 
     def data_files(self) -> list[Path]:
+        if self.national:
+            return discover(self.data, self.national_dir)
         return discover(self.data)
 
     def files(self) -> list[Path]:

@@ -190,7 +190,7 @@ def to_csv(report: GapReport) -> str:
             "fallback",
             "claims",
             "iri",
-        ]  # fmt: skip
+        ]
     )
     for gap in report.gaps:
         writer.writerow(

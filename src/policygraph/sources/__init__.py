@@ -104,8 +104,12 @@ def _reader(path: Path) -> Reader | None:
     return next((r for r in READERS if r.accepts(path)), None)
 
 
-def discover(directory: Path) -> list[Path]:
-    """The files of ``directory`` that some reader takes, in reading order."""
+def discover(directory: Path, *more: Path) -> list[Path]:
+    """The files of ``directory`` (and of ``more`` directories, read as one with it) that some
+    reader takes, in reading order."""
+    if more:
+        paths = [p for d in (directory, *more) for p in discover(d)]
+        return sorted(paths, key=lambda p: (_reader(p) or READERS[0]).rank(p))
     if not directory.is_dir():
         raise SourceError(directory, "data directory not found", fix="pass --data DIR")
     try:

@@ -1,0 +1,126 @@
+"""The national backbone (data/national, read with --national): every division of China, the code
+history and the 2020 census, converted from the copied upstream files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policygraph import resources
+from policygraph.cli import cli
+from policygraph.national.census import convert_census
+from policygraph.national.divisions import convert_divisions
+from policygraph.national.history import History, read_history
+
+DATA = resources.data_dir()
+NATIONAL = DATA / "national"
+UPSTREAM = NATIONAL / "upstream"
+
+
+def test_the_division_converter_reproduces_the_committed_tables() -> None:
+    files = convert_divisions(UPSTREAM, resources.ontology_dir())
+    assert set(files) == {"divisions.csv", "division-history.csv"}
+    for name, text in files.items():
+        assert (NATIONAL / name).read_text(encoding="utf-8") == text, name
+
+
+def test_the_census_converter_reproduces_the_committed_tables() -> None:
+    pytest.importorskip("openpyxl")
+    files, unmapped = convert_census(UPSTREAM)
+    for name, text in files.items():
+        assert (NATIONAL / name).read_text(encoding="utf-8") == text, name
+    # Never dropped silently: every row not loaded is a quality note of the data set.
+    notes = (NATIONAL / "notes.census-2020.csv").read_text(encoding="utf-8")
+    assert unmapped and all(f"census row {u.line} " in notes for u in unmapped)
+
+
+def test_codes_resolve_through_the_history() -> None:
+    history = History.of(read_history(UPSTREAM / "areacodes" / "result.csv"))
+    assert history.resolve("431121", 2020).code == "431181"  # 祁阳县 → 祁阳市, renamed
+    divided = history.resolve("330104", 2020)  # 江干区, divided in 2021
+    assert divided.code is None and "330102" in divided.reason and "330114" in divided.reason
+    assert history.resolve("120110", 1985).record is not None  # 东郊区, the code's earlier use
+    assert history.resolve("120110", 1985).record.name == "东郊区"  # type: ignore[union-attr]
+    assert history.resolve("620923").code == "620923"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_curated_regions_agree_with_the_division_list() -> None:
+    divisions = {r["code"]: r for r in _rows(NATIONAL / "divisions.csv")}
+    for seed in _rows(DATA / "regions.csv"):
+        if seed["code"] == "CN":
+            continue
+        listed = divisions[seed["code"]]
+        for column in ("label_zh", "level", "division_type", "parent", "titular_groups"):
+            assert seed[column] == listed[column], (seed["code"], column)
+
+
+@pytest.fixture(scope="module")
+def national_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = f"oxigraph:{tmp_path_factory.mktemp('national') / 'store'}"
+    result = CliRunner().invoke(cli, ["--national", "--store", store, "build"])
+    assert result.exit_code == 0, result.output
+    yield store
+
+
+def _run(store: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--national", "--store", store, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_every_division_and_every_autonomous_unit_with_its_groups(national_store: str) -> None:
+    query = """SELECT ?type (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?g) AS ?grouped) WHERE {
+        ?r a pg:Region ; pg:divisionType ?t ; skos:notation ?code . FILTER(?code != "CN")
+        BIND(STRAFTER(STR(?t), "division-type/") AS ?type)
+        OPTIONAL { ?r pg:titularGroup ?x . BIND(?r AS ?g) }
+        OPTIONAL { ?r pg:qualityNote ?note . FILTER(CONTAINS(?note, "各族")) BIND(?r AS ?g) }
+    } GROUP BY ?type"""
+    counts = {
+        row["type"]: (int(row["n"]), int(row["grouped"]))
+        for row in csv.DictReader(
+            io.StringIO(_run(national_store, "query", "-e", query, "--format", "csv"))
+        )
+    }
+    assert sum(n for n, _ in counts.values()) == 3213
+    assert counts["autonomous-prefecture"] == (30, 30)
+    assert counts["autonomous-county"] == (117, 117)
+    assert counts["autonomous-banner"] == (3, 3)
+
+
+def test_autonomous_units_with_population_and_the_seed_statuses(national_store: str) -> None:
+    national = list(csv.DictReader(io.StringIO(_run(
+        national_store, "gaps", "--autonomous", "--tier", "commercial", "--all", "--format", "csv"
+    ))))  # fmt: skip
+    assert len(national) == 150
+    assert all(row["population"].isdigit() for row in national)
+    seeded = CliRunner().invoke(
+        cli,
+        ["--store", "memory", "gaps", "--autonomous", "--tier", "commercial", "--format", "csv"],
+    )
+    bundled = {r["code"]: r for r in csv.DictReader(io.StringIO(seeded.stdout))}
+    by_code = {r["code"]: r for r in national}
+    assert len([c for c in bundled if c.startswith("62")]) >= 7
+    for code, row in bundled.items():
+        assert by_code[code]["status"] == row["status"], code
+        assert by_code[code]["surveyed"] == row["surveyed"], code
+
+
+def test_within_gansu_lists_every_county_level_unit(national_store: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(_run(
+        national_store, "gaps", "--within", "620000", "--tier", "commercial", "--format", "csv"
+    ))))  # fmt: skip
+    assert len(rows) == 86
+    surveyed = {r["code"] for r in rows if r["surveyed"] == "true"}
+    assert surveyed and len(surveyed) < 86
+    # A reference source (the code list, the census) names every county: it surveys none.
+    assert "620102" not in surveyed
