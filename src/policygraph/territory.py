@@ -120,7 +120,7 @@ def map_division_history(mapper: Mapper, rows: list[Row]) -> None:
 
 
 def _successor_node(index: TerritoryIndex, code: str, year: int) -> URIRef | None:
-    record = index.history.record(code, year) or index.history.record(code, None)
+    record = index.history.successor(code, year)
     if record is None:
         return None
     return ns.region(code) if record.in_use else ns.former_region(code, record.start)

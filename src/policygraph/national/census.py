@@ -14,13 +14,12 @@ the committed output is CSV, so building never needs it.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from policygraph.national import table_text
 from policygraph.national.history import History, read_history
 
 __all__ = ["CENSUS_FILE", "Unmapped", "convert_census"]
@@ -189,14 +188,6 @@ def census_tables(
     return observations, sorted(unmapped, key=lambda u: u.line), notes
 
 
-def _csv(columns: Sequence[str], rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def note_rows(unmapped: list[Unmapped]) -> list[dict[str, str]]:
     return [
         {
@@ -224,8 +215,8 @@ def convert_census(upstream: Path) -> tuple[dict[str, str], list[Unmapped]]:
         "structure": "census-county",
     }
     files = {
-        f"datasets.{DATASET}.csv": _csv(tuple(dataset), [dataset]),
-        f"observations.{DATASET}.csv": _csv(OBSERVATION_COLUMNS, observations),
-        f"notes.{DATASET}.csv": _csv(NOTE_COLUMNS, note_rows(unmapped) + region_notes),
+        f"datasets.{DATASET}.csv": table_text(tuple(dataset), [dataset]),
+        f"observations.{DATASET}.csv": table_text(OBSERVATION_COLUMNS, observations),
+        f"notes.{DATASET}.csv": table_text(NOTE_COLUMNS, note_rows(unmapped) + region_notes),
     }
     return files, unmapped

@@ -13,7 +13,6 @@ The output depends on nothing else, so running the converter again writes the sa
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from policygraph.national import table_text
 from policygraph.national.history import CodeRecord, read_history
 
 __all__ = [
@@ -343,14 +343,6 @@ def divisions(
     return found
 
 
-def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def division_rows(
     found: list[Division], pinyin: dict[str, tuple[str, str, int]]
 ) -> list[dict[str, str]]:
@@ -403,6 +395,6 @@ def convert_divisions(upstream: Path, ontology: Path) -> dict[str, str]:
     groups_zh, groups_en = read_groups(ontology / "schemes" / "ethnic-group.ttl")
     found = divisions(codes, history, pinyin, groups_zh, groups_en)
     return {
-        "divisions.csv": _csv(DIVISION_COLUMNS, division_rows(found, pinyin)),
-        "division-history.csv": _csv(HISTORY_COLUMNS, history_rows(history)),
+        "divisions.csv": table_text(DIVISION_COLUMNS, division_rows(found, pinyin)),
+        "division-history.csv": table_text(HISTORY_COLUMNS, history_rows(history)),
     }

@@ -114,6 +114,11 @@ class History:
             (r for r in records if r.in_use), max(records, key=lambda r: r.start, default=None)
         )
 
+    def successor(self, code: str, year: int) -> CodeRecord | None:
+        """The record a successor code names: the one in use in the year of the change, else
+        the one in use today (or the latest)."""
+        return self.record(code, year) or self.record(code, None)
+
     def resolve(self, code: str, year: int | None = None) -> Resolution:
         """Today's code for ``code`` as named in ``year``."""
         first = self.record(code, year)
@@ -132,9 +137,8 @@ class History:
                     today.add(record.code)
                     continue
                 for successor, changed in record.successors:
-                    nxt = self.record(successor, changed if changed is not None else record.end)
-                    if nxt is None:
-                        nxt = self.record(successor, None)
+                    assert record.end is not None
+                    nxt = self.successor(successor, changed if changed is not None else record.end)
                     if nxt is not None:
                         following.append(nxt)
             if not following:
