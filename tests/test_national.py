@@ -124,3 +124,19 @@ def test_within_gansu_lists_every_county_level_unit(national_store: str) -> None
     assert surveyed and len(surveyed) < 86
     # A reference source (the code list, the census) names every county: it surveys none.
     assert "620102" not in surveyed
+
+
+def test_a_census_file_that_is_no_spreadsheet_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    (tmp_path / "areacodes").mkdir()
+    (tmp_path / "census").mkdir()
+    (tmp_path / "areacodes" / "result.csv").write_bytes(
+        (UPSTREAM / "areacodes" / "result.csv").read_bytes()
+    )
+    (tmp_path / "census" / "census_county_2020_v1.xlsx").write_text("not a zip")
+    result = CliRunner().invoke(
+        cli, ["--data", str(tmp_path), "import", "census", "--upstream", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "is not an .xlsx spreadsheet" in result.output
+    assert "Traceback" not in result.output

@@ -14,6 +14,7 @@ the committed output is CSV, so building never needs it.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,8 +56,12 @@ class Unmapped:
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     import openpyxl  # type: ignore[import-untyped]  # optional: only the converter needs it
+    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException) as exc:
+        raise ValueError(f"{path} is not an .xlsx spreadsheet ({exc})") from None
     try:
         sheet = book.worksheets[0]
         values = sheet.iter_rows(values_only=True)
