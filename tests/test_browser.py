@@ -19,7 +19,7 @@ from policygraph.pipeline import build_store, open_store
 from policygraph.reports.network import project
 from policygraph.reports.site import write_site
 
-from .conftest import BUNDLED
+from .conftest import seed_copy
 from .test_site import _add_xss_document
 
 CHROMIUM = os.environ.get("POLICYGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,7 +40,7 @@ FLAGS = [
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """The site of the bundled data plus a document titled <img src=x onerror=alert(1)>."""
     data = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(BUNDLED, data)
+    seed_copy(data)
     _add_xss_document(data)
     inputs = Inputs.resolve(data)
     spec = f"oxigraph:{tmp_path_factory.mktemp('store')}"

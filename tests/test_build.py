@@ -14,7 +14,7 @@ from policygraph.pipeline import build_store, open_store
 from policygraph.stats import graph_stats
 from policygraph.store.memory import MemoryStore
 
-from .conftest import BUNDLED, Invoke, append_row
+from .conftest import SEED, Invoke, append_row, seed_copy
 
 PREFIX = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
@@ -28,7 +28,7 @@ ID = "https://w3id.org/policygraph/id/"
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return build_dataset(Inputs.resolve())
+    return build_dataset(SEED)
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +125,14 @@ def test_each_seed_is_its_own_named_graph(dataset: Dataset) -> None:
 
 
 def test_two_builds_give_byte_identical_ntriples() -> None:
-    first = export(MemoryStore(build_dataset(Inputs.resolve())), "nt")
-    second = export(MemoryStore(build_dataset(Inputs.resolve())), "nt")
+    first = export(MemoryStore(build_dataset(SEED)), "nt")
+    second = export(MemoryStore(build_dataset(SEED)), "nt")
     assert first == second
     assert len(first.splitlines()) > 1000
 
 
 def test_memory_and_oxigraph_stores_give_the_same_counts(tmp_path: Path) -> None:
-    inputs = Inputs.resolve()
+    inputs = SEED
     summary = build_store(f"oxigraph:{tmp_path}", inputs)
     assert summary.written and summary.report.conforms
     with open_store(f"oxigraph:{tmp_path}", inputs) as oxi, open_store("memory", inputs) as mem:
@@ -167,10 +167,11 @@ def test_a_rebuild_reuses_the_validation_of_unchanged_units(tmp_path: Path) -> N
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    build("1")
-    assert "(2 of 2 units unchanged)" in build("2")
+    seed = seed_copy(tmp_path / "seed")
+    build("1", seed)
+    assert "(2 of 2 units unchanged)" in build("2", seed)
     edited = tmp_path / "data"
-    shutil.copytree(BUNDLED, edited)
+    shutil.copytree(seed, edited)
     with (edited / "notes.csv").open("a", encoding="utf-8") as handle:
         handle.write("region:620923,a note added by a test,,s0,test\n")
     # The edit touches the tables only: the ontology's validation is reused.
@@ -211,9 +212,9 @@ def test_a_rebuild_keeps_the_gap_cells_when_nothing_they_read_changed(tmp_path: 
             assert export(kept, "nt") == export(anew, "nt")
             assert to_json(find_gaps(kept)) == to_json(find_gaps(anew))
 
-    assert "derived" in build("1", BUNDLED)
+    assert "derived" in build("1", seed_copy(tmp_path / "seed"))
     notes = tmp_path / "notes"
-    shutil.copytree(BUNDLED, notes)
+    shutil.copytree(tmp_path / "seed", notes)
     append_row(
         notes / "notes.csv",
         {"subject": "region:620923", "note": "added by a test", "source": "s0", "locator": "test"},

@@ -24,7 +24,7 @@ def test_validate_conforms_on_the_bundled_data(invoke: Invoke) -> None:
 
 
 def test_build_prints_counts_per_graph(invoke: Invoke) -> None:
-    result = invoke("build")
+    result = invoke("build", seed=True)
     assert result.exit_code == 0, result.output
     assert re.search(r"read [\d,]+ quads in \d+ graphs", result.stdout)
     assert "graph/s0" in result.stdout and "graph/s1" in result.stdout
@@ -33,7 +33,7 @@ def test_build_prints_counts_per_graph(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt")])
 def test_export_union_formats_parse_back(invoke: Invoke, fmt: str, parser: str) -> None:
-    result = invoke("export", "--format", fmt)
+    result = invoke("export", "--format", fmt, seed=True)
     assert result.exit_code == 0, result.stderr
     graph = Graph().parse(data=result.stdout, format=parser)
     assert len(graph) > 1000
@@ -41,7 +41,7 @@ def test_export_union_formats_parse_back(invoke: Invoke, fmt: str, parser: str) 
 
 @pytest.mark.parametrize(("fmt", "parser"), [("trig", "trig"), ("jsonld", "json-ld")])
 def test_export_keeps_one_graph_per_source(invoke: Invoke, fmt: str, parser: str) -> None:
-    result = invoke("export", "--format", fmt)
+    result = invoke("export", "--format", fmt, seed=True)
     assert result.exit_code == 0, result.stderr
     dataset = Dataset().parse(data=result.stdout, format=parser)
     names = {str(g.identifier) for g in dataset.graphs()}
@@ -51,7 +51,7 @@ def test_export_keeps_one_graph_per_source(invoke: Invoke, fmt: str, parser: str
 
 def test_export_to_a_file(invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "out.nt"
-    result = invoke("export", "--format", "nt", "-o", str(target))
+    result = invoke("export", "--format", "nt", "-o", str(target), seed=True)
     assert result.exit_code == 0
     assert result.stdout == ""
     assert target.read_text(encoding="utf-8").count("\n") > 1000
@@ -67,8 +67,27 @@ def test_stats_json_counts_classes_and_graphs(invoke: Invoke) -> None:
     assert stats["quads"] == sum(stats["by_graph"].values())
 
 
+def test_stats_count_every_division_and_autonomous_unit_of_china(invoke: Invoke) -> None:
+    stats = json.loads(invoke("stats", "--format", "json").stdout)
+    assert stats["regions_in_use"] == 3213
+    assert stats["former_regions"] == 3610
+    units = stats["autonomous"]
+    counts = {kind: units[kind]["units"] for kind in units}
+    assert counts == {
+        "autonomous-region": 5,
+        "autonomous-prefecture": 30,
+        "autonomous-county": 117,
+        "autonomous-banner": 3,
+    }
+    # Every unit names its titular groups, or a curated note says why not (龙胜各族, 隆林各族).
+    assert all(u["units"] == u["with_group"] + u["with_note"] for u in units.values())
+    assert units["autonomous-county"]["with_note"] == 2
+    text = invoke("stats").stdout
+    assert "3,213 regions in use" in text and "autonomous-banner" in text
+
+
 def test_stats_text_on_the_memory_store(invoke: Invoke) -> None:
-    result = invoke("stats", store="memory")
+    result = invoke("stats", store="memory", seed=True)
     assert result.exit_code == 0, result.stderr
     assert "by source graph" in result.stdout and "pg:PolicyDocument" in result.stdout
 
@@ -111,7 +130,7 @@ def test_an_output_path_that_cannot_be_written_is_one_line(
     """Regression: an unwritable -o used to end in a FileNotFoundError traceback."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")
-    result = invoke(*args, str(blocker / "out"))
+    result = invoke(*args, str(blocker / "out"), seed=True)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr
 

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from policygraph import Inputs
 from policygraph.gaps import find_gaps
 from policygraph.pipeline import build_store, open_store
 from policygraph.queries import library, run_query
 
-from .conftest import Invoke
+from .conftest import SEED, Invoke
 from .test_queries import EXAMPLES, _rows
 
 
@@ -40,7 +39,7 @@ def _free_port() -> int:
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     directory = tmp_path_factory.mktemp("store")
     spec = f"oxigraph:{directory}"
-    assert build_store(spec, Inputs.resolve()).written
+    assert build_store(spec, SEED).written
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -73,7 +72,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 
 def test_the_gap_report_is_the_same_through_the_endpoint(endpoint: tuple[str, str]) -> None:
     spec, url = endpoint
-    inputs = Inputs.resolve()
+    inputs = SEED
     with open_store(spec, inputs) as local, open_store(f"sparql:{url}", inputs) as remote:
         for filters in ({}, {"autonomous": True, "within": "620000"}, {"tier": "commercial"}):
             assert find_gaps(remote, **filters) == find_gaps(local, **filters)  # type: ignore[arg-type]
@@ -82,7 +81,7 @@ def test_the_gap_report_is_the_same_through_the_endpoint(endpoint: tuple[str, st
 @pytest.mark.parametrize("name", sorted(library()))
 def test_every_named_query_gives_the_same_rows(endpoint: tuple[str, str], name: str) -> None:
     spec, url = endpoint
-    inputs = Inputs.resolve()
+    inputs = SEED
     with open_store(spec, inputs) as local, open_store(f"sparql:{url}", inputs) as remote:
         for params in EXAMPLES.get(name, [{}]):
             expected, actual = run_query(local, name, params), run_query(remote, name, params)
@@ -92,8 +91,8 @@ def test_every_named_query_gives_the_same_rows(endpoint: tuple[str, str], name: 
 
 def test_the_cli_reads_the_endpoint(endpoint: tuple[str, str], invoke: Invoke) -> None:
     _, url = endpoint
-    remote = invoke("gaps", "--format", "json", store=f"sparql:{url}")
-    local = invoke("gaps", "--format", "json")
+    remote = invoke("gaps", "--format", "json", store=f"sparql:{url}", seed=True)
+    local = invoke("gaps", "--format", "json", seed=True)
     assert remote.exit_code == 0, remote.stderr
     assert remote.stdout == local.stdout
 

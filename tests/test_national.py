@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import json
 from pathlib import Path
 
 import pytest
@@ -65,15 +65,13 @@ def test_the_curated_regions_agree_with_the_division_list() -> None:
 
 
 @pytest.fixture(scope="module")
-def national_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = f"oxigraph:{tmp_path_factory.mktemp('national') / 'store'}"
-    result = CliRunner().invoke(cli, ["--national", "--store", store, "build"])
-    assert result.exit_code == 0, result.output
-    yield store
+def national_store(bundled_store: str) -> str:
+    """The bundled data reads data/national by default."""
+    return bundled_store
 
 
 def _run(store: str, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--national", "--store", store, *args])
+    result = CliRunner().invoke(cli, ["--store", store, *args])
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -103,9 +101,9 @@ def test_autonomous_units_with_population_and_the_seed_statuses(national_store: 
     ))))  # fmt: skip
     assert len(national) == 150
     assert all(row["population"].isdigit() for row in national)
+    seed_only = ["--store", "memory", "--no-national"]
     seeded = CliRunner().invoke(
-        cli,
-        ["--store", "memory", "gaps", "--autonomous", "--tier", "commercial", "--format", "csv"],
+        cli, [*seed_only, "gaps", "--autonomous", "--tier", "commercial", "--format", "csv"]
     )
     bundled = {r["code"]: r for r in csv.DictReader(io.StringIO(seeded.stdout))}
     by_code = {r["code"]: r for r in national}
@@ -140,3 +138,27 @@ def test_a_census_file_that_is_no_spreadsheet_is_one_line(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "is not an .xlsx spreadsheet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_default_report_summarises_the_nation_and_lists_the_surveyed(
+    national_store: str,
+) -> None:
+    text = _run(national_store, "gaps")
+    assert "By province" in text and "620000 Gansu Province" in text
+    assert "650000 Xinjiang Uygur Autonomous Region" in text
+    listed = {line.split()[0] for line in text.splitlines() if "[surveyed]" in line}
+    assert listed and all(code.startswith("62") for code in listed)
+    report = json.loads(_run(national_store, "gaps", "--format", "json"))
+    provinces = report["provinces"]
+    assert provinces["620000"]["label"] == "Gansu Province"
+    assert provinces["620000"]["regions"] == 86
+    assert sum(p["regions"] for p in provinces.values()) == report["summary"]["regions"]
+    assert report["summary"]["listed"] == len(listed)
+
+
+def test_the_seed_alone_is_still_one_flag_away(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--store", f"oxigraph:{tmp_path / 's'}", "--no-national", "stats", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["regions_in_use"] == 36

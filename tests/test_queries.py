@@ -13,7 +13,6 @@ from rdflib import Literal
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
-from policygraph import Inputs
 from policygraph.pipeline import build_store, open_store
 from policygraph.queries import (
     NamedQuery,
@@ -26,7 +25,7 @@ from policygraph.queries import (
 )
 from policygraph.store.base import GraphStore
 
-from .conftest import Invoke
+from .conftest import SEED, Invoke
 
 QUERY_DIR = Path(__file__).parents[1] / "src" / "policygraph" / "queries"
 FILES = sorted(QUERY_DIR.glob("*/*.rq"))
@@ -85,9 +84,8 @@ def test_every_variant_of_a_query_file_parses(path: Path) -> None:
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[GraphStore, GraphStore]:
     directory = tmp_path_factory.mktemp("oxigraph")
-    inputs = Inputs.resolve()
-    assert build_store(f"oxigraph:{directory}", inputs).written
-    return open_store("memory", inputs), open_store(f"oxigraph:{directory}", inputs)
+    assert build_store(f"oxigraph:{directory}", SEED).written
+    return open_store("memory", SEED), open_store(f"oxigraph:{directory}", SEED)
 
 
 def _comparable(term: Node | None) -> object:

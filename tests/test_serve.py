@@ -13,7 +13,6 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -23,7 +22,7 @@ from rdflib.query import Result
 from policygraph import Inputs
 from policygraph import serve as web
 from policygraph.gaps import find_gaps
-from policygraph.pipeline import build_store, open_store
+from policygraph.pipeline import open_store
 from policygraph.queries import run_query
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
@@ -45,10 +44,8 @@ CONSTRUCT = (
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    spec = f"oxigraph:{tmp_path_factory.mktemp('store')}"
-    assert build_store(spec, Inputs.resolve()).written
-    with open_store(spec, Inputs.resolve()) as opened:
+def store(bundled_store: str) -> Iterator[GraphStore]:
+    with open_store(bundled_store, Inputs.resolve()) as opened:
         yield opened
 
 
@@ -320,9 +317,8 @@ def test_the_gap_report_through_the_endpoint_is_the_same(served: Served, store: 
     assert find_gaps(remote, autonomous=True) == find_gaps(store, autonomous=True)
 
 
-def test_the_command_answers_at_once_and_writes_the_pages_meanwhile(tmp_path: Path) -> None:
-    spec = f"oxigraph:{tmp_path / 'store'}"
-    assert build_store(spec, Inputs.resolve()).written
+def test_the_command_answers_at_once_and_writes_the_pages_meanwhile(bundled_store: str) -> None:
+    spec = bundled_store
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "policygraph", "--store", spec, "serve", "--port", "0"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
@@ -344,6 +340,13 @@ def test_the_command_answers_at_once_and_writes_the_pages_meanwhile(tmp_path: Pa
             assert page.status == 503 and "being written" in page.text
             time.sleep(1)
         assert "Subei Mongol Autonomous County" in page.text
+        # Served pages cover every region, also those only the division list names.
+        for _ in range(180):
+            page = http(f"{base}/region/110101.html")
+            if page.status == 200:
+                break
+            time.sleep(1)
+        assert "Dongcheng District" in page.text
     finally:
         process.terminate()
         _, log = process.communicate(timeout=30)

@@ -15,10 +15,12 @@ from rdflib.namespace import SH
 
 from policygraph import resources
 from policygraph.build import load_shapes
-from policygraph.pipeline import Inputs, build_dataset
+from policygraph.pipeline import build_dataset
 from policygraph.shacl import UnsupportedShape, compile_shapes
 from policygraph.sources.rdffile import oxigraph_quads, to_rdflib
 from policygraph.validation import Violation, _new_graph, _run, _short
+
+from .conftest import SEED
 
 PREFIXES = """
 @prefix pg: <https://w3id.org/policygraph/def#> .
@@ -129,7 +131,7 @@ def run_pyshacl(data: Graph, shapes: Graph) -> list[Violation]:
 
 
 def _union(extra: str = "") -> Graph:
-    dataset = build_dataset(Inputs.resolve())
+    dataset = build_dataset(SEED)
     graph = _new_graph()
     for s, p, o, _g in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))

@@ -13,10 +13,12 @@ import pytest
 
 from policygraph import Inputs
 from policygraph.errors import QueryError
-from policygraph.pipeline import build_store, open_store
+from policygraph.namespaces import BASE
+from policygraph.pipeline import open_store
 from policygraph.reports import network
-from policygraph.reports.network import project
+from policygraph.reports.network import MAX_NODES, project, studied
 from policygraph.reports.site import write_site
+from policygraph.reports.views import select_view
 from policygraph.store.base import GraphStore
 
 from .conftest import Invoke
@@ -53,11 +55,9 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
-    # Oxigraph, the default store: rdflib's engine takes ~30 s to write the site.
-    spec = f"oxigraph:{tmp_path_factory.mktemp('store')}"
-    assert build_store(spec, Inputs.resolve()).written
-    return open_store(spec, Inputs.resolve())
+def store(bundled_store: str) -> GraphStore:
+    # The bundled data as a user has it, national backbone included, on the default store.
+    return open_store(bundled_store, Inputs.resolve())
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +71,19 @@ def pages(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 
 
-def test_a_page_for_every_node_and_query(site: Path, store: GraphStore) -> None:
+def test_a_page_for_every_studied_node_and_query(site: Path, store: GraphStore) -> None:
     graph = project(store)
     for _, data in graph.nodes(data=True):
-        assert (site / data["url"]).exists(), data["url"]
+        if data["studied"]:
+            assert data["url"] and (site / data["url"]).exists(), data["url"]
+        else:  # named only by the division list: no page, and nothing links to one
+            assert data["kind"] == "region" and not data["url"]
+    assert (site / "region" / "620923.html").exists() and (site / "region" / "620900.html").exists()
+    assert not (site / "region" / "110101.html").exists()
+    unstudied = sum(1 for _, studied in graph.nodes(data="studied") if not studied)
+    assert unstudied > 3000
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert f"{unstudied:,} more regions of the division list have no page here" in index
     assert len(list((site / "query").glob("*.html"))) >= 10
     kinds = {d["kind"] for _, d in graph.nodes(data=True)}
     assert kinds == {"region", "document", "body", "programme", "claim"}
@@ -100,9 +109,19 @@ def test_every_page_has_a_json_twin(site: Path) -> None:
         assert twin
 
 
-def test_the_whole_graph_view_draws_every_node(site: Path, store: GraphStore) -> None:
+def test_the_whole_graph_view_draws_what_the_sources_study(site: Path, store: GraphStore) -> None:
     page = Page((site / "graph.html").read_text(encoding="utf-8"))
-    assert int(page.graph["data-nodes"]) == project(store).number_of_nodes()
+    drawn = int(page.graph["data-nodes"])
+    assert drawn == studied(project(store)).number_of_nodes()
+    assert 100 < drawn < MAX_NODES
+
+
+def test_a_province_view_draws_every_county_and_links_only_to_pages(store: GraphStore) -> None:
+    graph, _ = select_view(store, region="620000")
+    regions = {d["code"] for _, d in graph.nodes(data=True) if d["kind"] == "region"}
+    assert len([c for c in regions if c.startswith("62") and not c.endswith("00")]) == 86
+    assert not graph.nodes[f"{BASE}id/region/620102"]["url"]  # Chengguan: no source studies it
+    assert graph.nodes[f"{BASE}id/region/620923"]["url"] == "region/620923.html"
 
 
 def test_region_pages_give_the_gap_status_by_tier_and_links_both_ways(site: Path) -> None:

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -88,13 +88,14 @@ def _options(**names: str) -> Iterator[None]:
     help="Directory of CSV and RDF files [default: the bundled seed dataset].",
 )
 @click.option(
-    "--national",
-    is_flag=True,
-    help="Also read DATA/national: every division of China (3,213), the code history since "
-    "1981 and the 2020 census by county.",
+    "--national/--no-national",
+    default=None,
+    help="Read DATA/national: every division of China (3,213), the code history since 1981 and "
+    "the 2020 census by county [default: when DATA has a national/ directory]; --no-national "
+    "reads the seed data alone.",
 )
 @click.pass_context
-def cli(ctx: click.Context, store: str, data: Path | None, national: bool) -> None:
+def cli(ctx: click.Context, store: str, data: Path | None, national: bool | None) -> None:
     """policygraph: where is social-security provision missing?"""
     ctx.obj = Context(store=store, inputs=Inputs.resolve(data, national=national))
 
@@ -237,10 +238,27 @@ def stats(obj: Context, fmt: str) -> None:
             "by_class": result.by_class,
             "by_graph": result.by_graph,
             "by_level": result.by_level,
+            "regions_in_use": result.regions_in_use,
+            "former_regions": result.former_regions,
+            "autonomous": {kind: asdict(units) for kind, units in result.autonomous.items()},
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(f"{result.quads:,} quads")
+    click.echo(
+        f"{result.regions_in_use:,} regions in use below the nation, "
+        f"{result.former_regions:,} former codes"
+    )
+    if result.autonomous:
+        width = max(len(kind) for kind in result.autonomous)
+        click.echo(
+            f"\n{'autonomous units:':<{width + 2}}  units  titular group  note why none  neither"
+        )
+        for kind, units in result.autonomous.items():
+            click.echo(
+                f"  {kind:<{width}}  {units.units:>5,}  {units.with_group:>13,}  "
+                f"{units.with_note:>13,}  {units.unexplained:>7,}"
+            )
     _section("by source graph", result.by_graph)
     _section("by class", result.by_class)
     for cls, levels in result.by_level.items():
@@ -483,13 +501,20 @@ def viz_command(
     default=Path("viz"),
     show_default=True,
 )
+@click.option(
+    "--all",
+    "every_page",
+    is_flag=True,
+    help="A page for every region, also those only the division list names (about 80 MB "
+    "with the national data) [default: the regions a source studies and those above them].",
+)
 @pass_context
-def site(obj: Context, output: Path) -> None:
+def site(obj: Context, output: Path, every_page: bool) -> None:
     """Write the static browse pages (and their .json twins)."""
     with open_store(obj.store, obj.inputs) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output)
+        pages = write_site(store, output, every_page=every_page, overview=obj.inputs.national)
     click.echo(f"wrote {pages} pages into {output}")
 
 
@@ -639,8 +664,8 @@ def serve(
             site_dir = Path(scratch) / "site"
             command = [sys.executable, "-m", "policygraph", "--store", obj.store]
             command += ["--data", str(obj.inputs.data)]
-            command += ["--national"] if obj.inputs.national else []
-            command += ["site", "-o", str(site_dir)]
+            command += ["--national" if obj.inputs.national else "--no-national"]
+            command += ["site", "--all", "-o", str(site_dir)]
             pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
         else:
             pages = web.Pages(site_dir)

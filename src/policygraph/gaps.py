@@ -221,7 +221,7 @@ def find_gaps(
         filters["status"] = status
     overview = None
     if not every_cell:
-        overview = _overview(gaps)
+        overview = replace(_overview(gaps), province_labels=province_labels(store))
         gaps = [g for g in gaps if g.surveyed]
         filters["listed"] = "surveyed regions"
     if sort == "population":
@@ -248,6 +248,25 @@ def populations(store: GraphStore) -> dict[str, int]:
         if code not in found or found[code][0] < year:
             found[code] = (year, value)
     return {code: value for code, (_, value) in found.items()}
+
+
+_PROVINCES = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?code ?label WHERE {
+  ?region pg:level <https://w3id.org/policygraph/id/level/provincial> ;
+          skos:notation ?code ; skos:prefLabel ?label .
+  FILTER(LANGMATCHES(LANG(?label), "en"))
+}
+"""
+
+
+def province_labels(store: GraphStore) -> dict[str, str]:
+    """Province code → English name, for the overview."""
+    labels: dict[str, str] = {}
+    for code, label in store.select(_PROVINCES):
+        labels.setdefault(_text(code), _text(label))
+    return labels
 
 
 def _province(code: str) -> str:

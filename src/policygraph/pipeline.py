@@ -89,10 +89,14 @@ class Inputs:
 
     @classmethod
     def resolve(
-        cls, data: Path | None = None, ontology: Path | None = None, *, national: bool = False
+        cls, data: Path | None = None, ontology: Path | None = None, *, national: bool | None = None
     ) -> Inputs:
+        """``national`` None: read DATA/national when the data directory has one."""
         # Paths stay as the user gave them, so that messages name them the same way.
-        return cls(data or resources.data_dir(), ontology or resources.ontology_dir(), national)
+        data = data or resources.data_dir()
+        if national is None:
+            national = (data / "national").is_dir()
+        return cls(data, ontology or resources.ontology_dir(), national)
 
     @property
     def national_dir(self) -> Path:

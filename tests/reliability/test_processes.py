@@ -18,7 +18,7 @@ LIMIT = 60
 
 
 def _run(*args: str, data: Path, store: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "policygraph", "--store", f"oxigraph:{store}"]
+    command = [sys.executable, "-m", "policygraph", "--store", f"oxigraph:{store}", "--no-national"]
     return subprocess.run(
         [*command, "--data", str(data), *args],
         capture_output=True,

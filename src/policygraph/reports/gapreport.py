@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport
+from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport, Overview
 from policygraph.reports.csvcells import safe_row
 
 __all__ = ["FORMATS", "render", "to_json_data"]
@@ -86,14 +86,16 @@ def province_lines(report: GapReport) -> list[str]:
     """The overview by province: regions, how many a source studied, cells by status."""
     if report.overview is None:
         return []
-    head = f"{'province':<9} {'regions':>7} {'surveyed':>8} {'population':>13}  " + "  ".join(
+    head = f"{'province':<40} {'regions':>7} {'surveyed':>8} {'population':>13}  " + "  ".join(
         f"{s:>12}" for s in STATUSES
     )
     lines = ["By province (every matching cell; not surveyed is not no policy):", head]
+    labels = report.overview.province_labels
     for code, row in report.overview.provinces.items():
         people = f"{row['population']:,}" if row["population"] else "-"
+        name = _clip(f"{code} {labels.get(code, '')}".strip(), 40)
         lines.append(
-            f"{code:<9} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
+            f"{name:<40} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
             + "  ".join(f"{row[s]:>12,}" for s in STATUSES)
         )
     return [*lines, ""]
@@ -160,13 +162,26 @@ def to_text(report: GapReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _markdown_provinces(overview: Overview) -> list[str]:
+    lines = ["| province | regions | surveyed | population | " + " | ".join(STATUSES) + " |"]
+    lines.append("|---|---:|---:|---:|" + "---:|" * len(STATUSES))
+    for code, row in overview.provinces.items():
+        name = f"{code} {overview.province_labels.get(code, '')}".strip()
+        cells = [name, f"{row['regions']:,}", f"{row['surveyed']:,}", f"{row['population']:,}"]
+        cells += [f"{row[s]:,}" for s in STATUSES]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def to_markdown(report: GapReport) -> str:
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
-    lines = ["| code | region | surveyed | " + " | ".join(tiers) + " |"]
-    lines.append("|---|---|---|" + "---|" * len(tiers))
+    lines = _markdown_provinces(report.overview) if report.overview is not None else []
+    lines.append("| code | region | surveyed | population | " + " | ".join(tiers) + " |")
+    lines.append("|---|---|---|---:|" + "---|" * len(tiers))
     for cells in _regions(report):
         by_tier = {g.tier: g.status for g in cells}
-        row = [cells[0].code, cells[0].label, "yes" if cells[0].surveyed else "**no**"]
+        people = f"{cells[0].population:,}" if cells[0].population is not None else ""
+        row = [cells[0].code, cells[0].label, "yes" if cells[0].surveyed else "**no**", people]
         row += [by_tier.get(t, "") for t in tiers]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     lines += ["", summary_line(report), ""]
@@ -247,9 +262,14 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
         "statuses": list(STATUSES),
         "filters": report.filters,
         "summary": summary(report),
-        **({"provinces": report.overview.provinces} if report.overview is not None else {}),
+        **({"provinces": _provinces(report.overview)} if report.overview is not None else {}),
         "regions": regions,
     }
+
+
+def _provinces(overview: Overview) -> dict[str, dict[str, Any]]:
+    labels = overview.province_labels
+    return {code: {"label": labels.get(code), **row} for code, row in overview.provinces.items()}
 
 
 def _json_bytes(report: GapReport) -> bytes:
@@ -274,6 +294,7 @@ def to_html(report: GapReport) -> str:
         summary=summary(report),
         summary_line=summary_line(report),
         claim_verdicts=_claim_verdicts,
+        statuses=STATUSES,
     )
 
 

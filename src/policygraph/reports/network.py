@@ -18,7 +18,16 @@ from policygraph.namespaces import BASE
 from policygraph.queries import run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["KINDS", "MAX_NODES", "neighbourhood", "page_path", "project", "to_graphml", "within"]
+__all__ = [
+    "KINDS",
+    "MAX_NODES",
+    "neighbourhood",
+    "page_path",
+    "project",
+    "studied",
+    "to_graphml",
+    "within",
+]
 
 KINDS = ("region", "document", "body", "programme", "claim")
 MAX_NODES = 1000
@@ -61,12 +70,37 @@ def _statuses(store: GraphStore, tier: str) -> dict[str, str]:
     return statuses
 
 
-def project(store: GraphStore, *, tier: str | None = None) -> nx.MultiDiGraph:
+_STUDIED = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?region WHERE {
+  ?region a pg:Region .
+  { ?region pg:surveyed true }
+  UNION
+  { ?region dcterms:source ?source . FILTER NOT EXISTS { ?source a pg:ReferenceSource } }
+}
+"""
+
+
+def _studied_regions(store: GraphStore) -> set[str]:
+    return {str(region) for (region,) in store.select(_STUDIED)}
+
+
+def project(
+    store: GraphStore, *, tier: str | None = None, every_page: bool = False
+) -> nx.MultiDiGraph:
     """The whole view graph, nodes and edges sorted; with ``tier``, only what covers it, and
-    each region carries its gap ``status`` for that tier (the overlay)."""
+    each region carries its gap ``status`` for that tier (the overlay).
+
+    Each node says whether it is ``studied``: every node that is not a region, and the regions
+    a source other than a code list or census says something about, that a document, body,
+    programme or claim links to, or that are above one of those. The others (thousands at
+    national scale, named only by the division list) have no page on the static site, so their
+    ``url`` is empty, unless ``every_page`` (``site --all``)."""
     params = {"tier": tier} if tier else {}
     graph = nx.MultiDiGraph()
     statuses = _statuses(store, tier) if tier else {}
+    studied = _studied_regions(store)
     for row in run_query(store, "views/nodes", params).dicts():
         iri, kind = _text(row["node"]), _text(row["kind"])
         label = _text(row["label"]) or iri.rsplit("/", 1)[-1]
@@ -92,7 +126,31 @@ def project(store: GraphStore, *, tier: str | None = None) -> nx.MultiDiGraph:
         if start in graph and end in graph and start != end:
             relation = _text(row["relation"])
             graph.add_edge(start, end, key=relation, relation=relation)
+    _mark_studied(graph, studied, every_page=every_page)
     return graph
+
+
+def _mark_studied(graph: nx.MultiDiGraph, studied: set[str], *, every_page: bool) -> None:
+    marked = {n for n, kind in graph.nodes(data="kind") if kind != "region" or n in studied}
+    for node in list(marked):
+        if graph.nodes[node]["kind"] != "region":
+            marked |= {
+                n
+                for n in (*graph.successors(node), *graph.predecessors(node))
+                if graph.nodes[n]["kind"] == "region"
+            }
+    parts = nx.DiGraph((u, v) for u, v, rel in graph.edges(data="relation") if rel == "part of")
+    for region in [n for n in marked if n in parts]:
+        marked |= nx.descendants(parts, region)  # "part of" runs child → parent: the ancestors
+    for node, data in graph.nodes(data=True):
+        data["studied"] = node in marked
+        if not data["studied"] and not every_page:
+            data["url"] = ""
+
+
+def studied(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The studied part of a projection (see :func:`project`): what the whole-graph views draw."""
+    return _sorted(graph.subgraph(n for n, keep in graph.nodes(data="studied") if keep))
 
 
 def _region_by_code(graph: nx.MultiDiGraph, focus: str, option: str = "--focus") -> str:

@@ -90,10 +90,12 @@ SELECT ?c ?label WHERE {
 
 
 class _Site:
-    def __init__(self, store: GraphStore, out: Path) -> None:
+    def __init__(self, store: GraphStore, out: Path, *, every_page: bool) -> None:
         self.store = store
         self.out = out
-        self.graph = project(store)
+        self.graph = project(store, every_page=every_page)
+        #: The nodes that get a page: those with a url (see network.project).
+        self.pages = {n for n, url in self.graph.nodes(data="url") if url}
         self.labels = {str(c): str(label) for c, label in store.select(_LABELS)}
         self.facts: dict[str, list[tuple[str, Any]]] = {}
         for s, p, o in store.select(_FACTS):
@@ -105,9 +107,11 @@ class _Site:
         """A fact's object as text, with a link when it is a page of the site."""
         if isinstance(term, URIRef):
             iri = str(term)
-            if iri in self.graph:
+            if iri in self.pages:
                 node = self.graph.nodes[iri]
                 return {"text": node["label"], "href": root + node["url"], "iri": iri}
+            if iri in self.graph:
+                return {"text": self.graph.nodes[iri]["label"], "iri": iri}
             return {"text": self.labels.get(iri, shorten(iri)), "iri": iri}
         if isinstance(term, Literal) and term.language:
             return {"text": str(term), "lang": bcp47_case(term.language)}
@@ -236,9 +240,15 @@ def _claim_checks(store: GraphStore) -> dict[str, list[dict[str, str]]]:
     return found
 
 
-def write_site(store: GraphStore, out: Path) -> int:
-    """Write the browse site into ``out``; returns the number of HTML pages written."""
-    site = _Site(store, out)
+def write_site(
+    store: GraphStore, out: Path, *, every_page: bool = False, overview: bool = False
+) -> int:
+    """Write the browse site into ``out``; returns the number of HTML pages written.
+
+    A region gets a page when a source studies it (see :func:`network.project`), or every
+    region with ``every_page``. With ``overview``, ``gaps.html`` summarises the nation by
+    province and lists the surveyed regions, as ``policygraph gaps`` does with national data."""
+    site = _Site(store, out, every_page=every_page)
     for kind in KINDS:
         shutil.rmtree(out / kind, ignore_errors=True)
     shutil.rmtree(out / "query", ignore_errors=True)
@@ -251,6 +261,8 @@ def write_site(store: GraphStore, out: Path) -> int:
     checks = _claim_checks(store)
     pages = 0
     for iri, node in sorted(site.graph.nodes(data=True)):
+        if iri not in site.pages:
+            continue
         extra: dict[str, Any] = {}
         if node["kind"] == "region":
             extra = {"gaps": gaps.get(iri, []), "observations": observations.get(iri, [])}
@@ -269,11 +281,19 @@ def write_site(store: GraphStore, out: Path) -> int:
         site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data)
         pages += 1
     pages += _write_index(site, gaps)
-    write_view(store, out / "graph.html", site=out, asset_prefix=ASSETS)
+    write_view(store, out / "graph.html", site=out, asset_prefix=ASSETS, every_page=every_page)
     for tier in TIERS:
-        write_view(store, out / f"graph-{tier}.html", site=out, tier=tier, asset_prefix=ASSETS)
+        write_view(
+            store,
+            out / f"graph-{tier}.html",
+            site=out,
+            tier=tier,
+            asset_prefix=ASSETS,
+            every_page=every_page,
+        )
     pages += 1 + len(TIERS)
-    (out / "gaps.html").write_text(gap_report_html(find_gaps(store)), encoding="utf-8")
+    report = find_gaps(store, every_cell=not overview)
+    (out / "gaps.html").write_text(gap_report_html(report), encoding="utf-8")
     pages += 1
     return pages
 
@@ -283,6 +303,8 @@ def _write_index(site: _Site, gaps: dict[str, list[dict[str, Any]]]) -> int:
     for iri, node in sorted(
         site.graph.nodes(data=True), key=lambda n: (n[1]["code"], n[1]["label"])
     ):
+        if iri not in site.pages:
+            continue
         statuses = {c["tier"]: c["status"] for c in gaps.get(iri, [])}
         entries[node["kind"]].append(
             {
@@ -299,6 +321,7 @@ def _write_index(site: _Site, gaps: dict[str, list[dict[str, Any]]]) -> int:
     ]
     data = {
         "counts": {kind: len(items) for kind, items in entries.items()},
+        "without_page": site.graph.number_of_nodes() - len(site.pages),
         "entries": entries,
         "queries": queries,
     }

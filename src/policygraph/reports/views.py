@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from policygraph.reports import viz
-from policygraph.reports.network import check_size, neighbourhood, project, within
+from policygraph.reports.network import check_size, neighbourhood, project, studied, within
 from policygraph.store.base import GraphStore
 
 __all__ = ["select_view", "write_view"]
@@ -22,10 +22,17 @@ def select_view(
     depth: int = 1,
     region: str | None = None,
     tier: str | None = None,
+    every_page: bool = False,
 ) -> tuple[nx.MultiDiGraph, str]:
-    """The graph to draw and a subtitle saying what it is."""
-    graph = project(store, tier=tier)
+    """The graph to draw and a subtitle saying what it is. Without ``region`` or ``focus``, the
+    studied part of the graph: at national scale the division list alone names 3,213 regions."""
+    graph = project(store, tier=tier, every_page=every_page)
     parts = []
+    if not region and not focus:
+        whole = graph.number_of_nodes()
+        graph = studied(graph)
+        if graph.number_of_nodes() < whole:
+            parts.append("what the sources study")
     if region:
         graph = within(graph, region)
         parts.append(f"within {region}")
@@ -48,10 +55,13 @@ def write_view(
     region: str | None = None,
     tier: str | None = None,
     asset_prefix: str | None = None,
+    every_page: bool = False,
 ) -> nx.MultiDiGraph:
     """Write one view; node clicks lead to the browse pages under ``site``. vis-network is
     inlined (a self-contained page) unless ``asset_prefix`` says where it is shipped."""
-    graph, subtitle = select_view(store, focus=focus, depth=depth, region=region, tier=tier)
+    graph, subtitle = select_view(
+        store, focus=focus, depth=depth, region=region, tier=tier, every_page=every_page
+    )
     prefix = os.path.relpath(site.resolve(), output.parent.resolve()).replace(os.sep, "/")
     link_prefix = "" if prefix == "." else prefix + "/"
     html = viz.render_view(
