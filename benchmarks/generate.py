@@ -1,25 +1,27 @@
-"""Generate the synthetic national benchmark corpus over the real 2024 division codes.
+"""Generate the synthetic national benchmark corpus over China's real administrative divisions.
 
     python benchmarks/generate.py --scale S|M|L [--seed 7] --out DIR
 
-DIR becomes a copy of the bundled data directory (every file unchanged) plus one Turtle file,
-``DIR/national.ttl``, which ``policygraph build`` loads as the named graph ``graph/national``:
+DIR becomes a copy of the bundled data directory (every file unchanged, ``national/`` with the
+division backbone and the census among them) plus one Turtle file, ``DIR/national.ttl``, which
+``policygraph --national build`` loads as the named graph ``graph/national``. The regions are
+the bundled ones: ``national/divisions.csv`` (every division in use on 2024-12-31, with its
+level, parent, division type and English name) and ``regions.csv`` (China itself, and curated
+English names, which win as in the build). The file defines no region; it refers to them by
+IRI (``id/region/{code}``) and holds:
 
-- regions: every code of ``benchmarks/areacodes/2024.txt`` in scope that ``regions.csv`` does not
-  already define (the bundled regions are reused as parents, never redefined), with the Chinese
-  name of the list, a placeholder English name ("County 620102"), the level and division type
-  that follow from the code and the name's suffix, and the nearest existing ancestor as parent;
 - one issuing body per region that holds a document (its people's government);
 - documents spread over every level, most of them county documents, each with 1-2 tiers, risk
   domains, a type, a specificity (about 80 % dedicated), a year 2000-2024, often a number, and
   for about 30 % an ``eli:ensures_implementation_of`` link to a document of an ancestor region;
   a few prefecture documents are ``eli:relevant_for`` one of their counties. Links are reified
   as ``rdf:Statement`` with their own provenance, as the CSV build does;
-- two sources: ``areacodes-2024`` (inferred: the code list) for regions and ``synthetic``
-  (stated) for bodies and documents, and the graph's ``prov:wasDerivedFrom`` both.
+- the source ``synthetic`` (stated) of the bodies and documents, and the graph's
+  ``prov:wasDerivedFrom`` it.
 
-Scales: S = Gansu (62xxxx) with 1,000 documents, M = the whole country with 20,000, L = the
-whole country with 200,000 (about 3 million triples).
+Scales: S = Gansu (62xxxx) and China with 1,000 documents, M = the whole country with 20,000,
+L = the whole country with 200,000 (about 3 million triples). Every scale reads the whole
+backbone; the scale says which regions hold the generated documents.
 
 The commercial tier is planned per region so that every gap status occurs among counties: about
 30 % of regions get no commercial document of their own; a region planned ``own`` gets a dedicated
@@ -50,14 +52,14 @@ from pathlib import Path
 from typing import TextIO
 
 HERE = Path(__file__).resolve().parent
-AREACODES = HERE / "areacodes" / "2024.txt"
 BUNDLED_DATA = HERE.parent / "data"
+#: Every division in use, in a data directory (what ``policygraph --national`` reads).
+DIVISIONS = Path("national") / "divisions.csv"
 OUTPUT_NAME = "national.ttl"
 
 BASE = "https://w3id.org/policygraph/"
 GRAPH = f"{BASE}graph/national"
-SOURCE_DOCUMENTS = "synthetic"
-SOURCE_REGIONS = "areacodes-2024"
+SOURCE = "synthetic"
 
 TIERS = ("assistance", "insurance", "commercial")
 SPECIFIC_DOMAINS = (
@@ -129,8 +131,6 @@ class Region:
     level: str
     division_type: str
     parent: str  # "" for CN
-    line: int  # line of 2024.txt; 0 for a bundled region
-    bundled: bool
     children: list[str] = field(default_factory=list)
 
 
@@ -158,7 +158,7 @@ class Summary:
 
     scale: str
     seed: int
-    regions: int  # generated regions
+    regions_in_scope: int  # regions that may hold a generated document
     documents: int  # generated documents
     triples: int
     bytes: int
@@ -169,131 +169,38 @@ class Summary:
 # -- regions --------------------------------------------------------------------------------------
 
 
-def read_areacodes(path: Path) -> list[tuple[str, str, int]]:
-    """(code, Chinese name, line number) per line of a ``CODE NAME`` file."""
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            code, name = line.split()
-            rows.append((code, name, number))
-    return rows
+def read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: the bundled data directory must hold it")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
-def read_bundled_regions(data: Path) -> dict[str, Region]:
-    with (data / "regions.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            row["code"]: Region(
-                code=row["code"],
-                name_zh=row["label_zh"],
-                label_en=row["label_en"],
-                level=row["level"],
-                division_type=row["division_type"],
-                parent=row["parent"],
-                line=0,
-                bundled=True,
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
-def level_of(code: str) -> str:
-    if code == "CN":
-        return "national"
-    if code.endswith("0000"):
-        return "provincial"
-    return "prefectural" if code.endswith("00") else "county"
-
-
-def parent_of(code: str, known: dict[str, Region] | set[str]) -> str:
-    """The nearest ancestor that exists: a county of a municipality or one administered by its
-    province (4290xx, 4690xx, 6590xx) has no prefecture, so it sits under the province."""
-    level = level_of(code)
-    if level == "provincial":
-        return "CN"
-    candidates = (
-        [code[:2] + "0000"] if level == "prefectural" else [code[:4] + "00", code[:2] + "0000"]
+def region_of(row: dict[str, str]) -> Region:
+    return Region(
+        code=row["code"],
+        name_zh=row["label_zh"],
+        label_en=row["label_en"],
+        level=row["level"],
+        division_type=row["division_type"],
+        parent=row["parent"],
     )
-    return next((c for c in candidates if c in known), "CN")
 
 
-#: Name suffixes by level, longest first (自治县 before 县). Hong Kong and Macao (特别行政区) have
-#: no division type of their own in ontology/schemes/division-type.ttl; province is the nearest.
-SUFFIXES = {
-    "provincial": (
-        ("特别行政区", "province"),
-        ("自治区", "autonomous-region"),
-        ("省", "province"),
-        ("市", "municipality"),
-    ),
-    "prefectural": (
-        ("自治州", "autonomous-prefecture"),
-        ("地区", "prefecture"),
-        ("盟", "league"),
-        ("市", "prefecture-level-city"),
-    ),
-    "county": (
-        ("自治县", "autonomous-county"),
-        ("自治旗", "autonomous-banner"),
-        ("特区", "special-district"),
-        ("旗", "banner"),
-        ("县", "county"),
-        ("区", "district"),
-        ("市", "county-level-city"),
-    ),
-}
-#: 林区 also ends ordinary district names (碑林区); the scheme's only forestry district is this one.
-FORESTRY_DISTRICTS = {"429021": "forestry-district"}
-
-ENGLISH_TYPE = {
-    "province": "Province",
-    "autonomous-region": "Autonomous Region",
-    "municipality": "Municipality",
-    "prefecture-level-city": "City",
-    "autonomous-prefecture": "Autonomous Prefecture",
-    "prefecture": "Prefecture",
-    "league": "League",
-    "county": "County",
-    "autonomous-county": "Autonomous County",
-    "county-level-city": "County-level City",
-    "district": "District",
-    "banner": "Banner",
-    "autonomous-banner": "Autonomous Banner",
-    "forestry-district": "Forestry District",
-    "special-district": "Special District",
-}
-
-
-def division_type_of(code: str, name: str, level: str) -> str:
-    if code in FORESTRY_DISTRICTS:
-        return FORESTRY_DISTRICTS[code]
-    for suffix, slug in SUFFIXES[level]:
-        if name.endswith(suffix):
-            return slug
-    raise ValueError(f"{code} {name}: no division type for this name at {level} level")
-
-
-def load_regions(scale: Scale, bundled: dict[str, Region]) -> dict[str, Region]:
-    """Bundled regions plus the in-scope codes of 2024.txt they do not define, linked as a tree."""
-    codes = [row for row in read_areacodes(AREACODES) if scale.in_scope(row[0])]
-    known = {code for code, _, _ in codes} | set(bundled)
-    regions = dict(bundled)
-    for code, name, line in codes:
-        if code in bundled:
-            continue
-        level = level_of(code)
-        division_type = division_type_of(code, name, level)
-        regions[code] = Region(
-            code=code,
-            name_zh=name,
-            label_en=f"{ENGLISH_TYPE[division_type]} {code}",
-            level=level,
-            division_type=division_type,
-            parent=parent_of(code, known),
-            line=line,
-            bundled=False,
-        )
+def load_regions(data: Path) -> dict[str, Region]:
+    """Every region of a data directory, linked as a tree: the divisions in use
+    (``national/divisions.csv``) and the curated regions of ``regions.csv`` (China itself, and
+    English names, which win over the derived ones as they do in the build)."""
+    regions = {row["code"]: region_of(row) for row in read_csv(data / DIVISIONS)}
+    for row in read_csv(data / "regions.csv"):
+        if row["code"] in regions:
+            regions[row["code"]].label_en = row["label_en"]
+        else:
+            regions[row["code"]] = region_of(row)
     for region in sorted(regions.values(), key=lambda r: r.code):
-        if region.parent in regions:
+        if region.parent:
+            if region.parent not in regions:
+                raise SystemExit(f"region {region.code}: its parent {region.parent} is no region")
             regions[region.parent].children.append(region.code)
     return regions
 
@@ -493,7 +400,6 @@ PREFIXES = {
     "source": f"{BASE}id/source/",
     "stmt": f"{BASE}id/statement/",
     "level": f"{BASE}id/level/",
-    "divtype": f"{BASE}id/division-type/",
     "tier": f"{BASE}id/tier/",
     "domain": f"{BASE}id/domain/",
     "doctype": f"{BASE}id/document-type/",
@@ -527,25 +433,14 @@ class Turtle:
         self.handle.write(f"\n{subject}\n" + " ;\n".join(lines) + " .\n")
 
 
-def provenance(source: str, locator: str) -> list[tuple[str, str | list[str]]]:
-    confidence = "inferred" if source == SOURCE_REGIONS else "stated"
+def provenance(locator: str) -> list[tuple[str, str | list[str]]]:
     return [
-        ("dcterms:source", f"source:{source}"),
+        ("dcterms:source", f"source:{SOURCE}"),
         ("pg:locator", lit(locator)),
-        ("pg:confidence", f"confidence:{confidence}"),
+        ("pg:confidence", "confidence:stated"),
     ]
 
 
-AREACODES_TITLE = (
-    "County-level and above division codes in use on 2024-12-31 "
-    "(yescallop/areacodes, data/2024.txt)"
-)
-AREACODES_DESCRIPTION = (
-    "The Ministry of Civil Affairs code list as collected by yescallop/areacodes at commit "
-    "eed219a0678d36bacaa717f62443b10e869f0291 (CC0 1.0), copied to benchmarks/areacodes/: codes "
-    "and Chinese names; parents, levels and division types follow from the code and the name's "
-    "suffix; English names are placeholders."
-)
 SYNTHETIC_DESCRIPTION = (
     "Randomly generated issuing bodies and policy documents for benchmarking policygraph at "
     "national scale; not real documents."
@@ -555,27 +450,10 @@ SOURCE_CLASSES = ["pg:Source", "prov:Entity", "dcterms:BibliographicResource"]
 
 def write_sources(out: Turtle, scale: Scale, seed: int) -> None:
     # The named-graph provenance the CSV build writes for each source's graph.
-    out.block(
-        f"<{GRAPH}>",
-        [("prov:wasDerivedFrom", [f"source:{SOURCE_DOCUMENTS}", f"source:{SOURCE_REGIONS}"])],
-    )
-    file_iri = f"<{BASE}id/file/benchmarks/areacodes/2024.txt>"
-    out.block(
-        f"source:{SOURCE_REGIONS}",
-        [
-            ("a", SOURCE_CLASSES),
-            ("dcterms:title", lit(AREACODES_TITLE, "en")),
-            ("dcterms:creator", lit("Ministry of Civil Affairs of the People's Republic of China")),
-            ("dcterms:date", lit("2025-11-04", datatype="xsd:date")),
-            ("dcterms:description", lit(AREACODES_DESCRIPTION, "en")),
-            ("prov:wasDerivedFrom", file_iri),
-            ("pg:confidence", "confidence:inferred"),
-        ],
-    )
-    out.block(file_iri, [("dcterms:identifier", lit("benchmarks/areacodes/2024.txt"))])
+    out.block(f"<{GRAPH}>", [("prov:wasDerivedFrom", f"source:{SOURCE}")])
     title = f"Synthetic national benchmark corpus, scale {scale.name}, seed {seed}"
     out.block(
-        f"source:{SOURCE_DOCUMENTS}",
+        f"source:{SOURCE}",
         [
             ("a", SOURCE_CLASSES),
             ("dcterms:title", lit(title, "en")),
@@ -583,22 +461,6 @@ def write_sources(out: Turtle, scale: Scale, seed: int) -> None:
             ("dcterms:date", lit("2026", datatype="xsd:gYear")),
             ("dcterms:description", lit(SYNTHETIC_DESCRIPTION, "en")),
             ("pg:confidence", "confidence:stated"),
-        ],
-    )
-
-
-def write_region(out: Turtle, region: Region) -> None:
-    out.block(
-        f"region:{region.code}",
-        [
-            ("a", ["pg:Region", "skos:Concept"]),
-            ("skos:inScheme", f"<{BASE}id/region>"),
-            ("skos:notation", lit(region.code)),
-            ("skos:prefLabel", [lit(region.label_en, "en"), lit(region.name_zh, "zh-Hans")]),
-            ("pg:level", f"level:{region.level}"),
-            ("pg:divisionType", f"divtype:{region.division_type}"),
-            ("skos:broader", f"region:{region.parent}"),
-            *provenance(SOURCE_REGIONS, f"2024.txt, line {region.line}"),
         ],
     )
 
@@ -620,7 +482,7 @@ def write_body(out: Turtle, region: Region) -> None:
             ("skos:prefLabel", [lit(en, "en"), lit(zh, "zh-Hans")]),
             ("dcterms:spatial", f"region:{region.code}"),
             ("pg:level", f"level:{region.level}"),
-            *provenance(SOURCE_DOCUMENTS, f"body of region {region.code}"),
+            *provenance(f"body of region {region.code}"),
         ],
     )
 
@@ -651,7 +513,7 @@ def write_document(out: Turtle, doc: Document, region: Region, docs: list[Docume
         pairs.append(("eli:ensures_implementation_of", f"<{docs[doc.implements].iri}>"))
     if doc.relevant_for:
         pairs.append(("eli:relevant_for", f"region:{doc.relevant_for}"))
-    pairs.extend(provenance(SOURCE_DOCUMENTS, f"document {doc.index}"))
+    pairs.extend(provenance(f"document {doc.index}"))
     out.block(f"<{doc.iri}>", pairs)
 
 
@@ -666,7 +528,7 @@ def write_statement(out: Turtle, subject: str, predicate: str, obj: str, locator
             ("rdf:subject", f"<{subject}>"),
             ("rdf:predicate", predicate),
             ("rdf:object", f"<{obj}>"),
-            *provenance(SOURCE_DOCUMENTS, locator),
+            *provenance(locator),
         ],
     )
 
@@ -696,9 +558,6 @@ def write_all(
     out: Turtle, regions: dict[str, Region], docs: list[Document], scale: Scale, seed: int
 ) -> None:
     write_sources(out, scale, seed)
-    for region in sorted(regions.values(), key=lambda r: r.code):
-        if not region.bundled:
-            write_region(out, region)
     holders = dict.fromkeys(doc.region for doc in docs)  # ordered, no set iteration
     for code in holders:
         write_body(out, regions[code])
@@ -722,8 +581,7 @@ def prepare(out: Path, bundled: Path) -> None:
 def generate(scale: Scale, seed: int, out: Path, bundled: Path = BUNDLED_DATA) -> Summary:
     started = time.perf_counter()
     rng = random.Random(seed)
-    bundled_regions = read_bundled_regions(bundled)
-    regions = load_regions(scale, bundled_regions)
+    regions = load_regions(bundled)
     scope = in_scope(regions, scale)
     plan = plan_commercial(regions, scope, rng, bundled_commercial(bundled))
     docs = generate_documents(regions, scope, plan, scale.documents, rng)
@@ -733,7 +591,7 @@ def generate(scale: Scale, seed: int, out: Path, bundled: Path = BUNDLED_DATA) -
     return Summary(
         scale=scale.name,
         seed=seed,
-        regions=sum(1 for r in regions.values() if not r.bundled),
+        regions_in_scope=len(scope),
         documents=len(docs),
         triples=triples,
         bytes=(out / OUTPUT_NAME).stat().st_size,
@@ -753,8 +611,9 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     summary = generate(SCALES[options.scale], options.seed, options.out, options.bundled)
     print(
-        f"{options.out / OUTPUT_NAME}: {summary.regions:,} regions, {summary.documents:,} "
-        f"documents, {summary.triples:,} triples, {summary.bytes / 2**20:.1f} MiB in "
+        f"{options.out / OUTPUT_NAME}: {summary.regions_in_scope:,} regions in scope, "
+        f"{summary.documents:,} documents, {summary.triples:,} triples, "
+        f"{summary.bytes / 2**20:.1f} MiB in "
         f"{summary.seconds:.1f} s; {summary.no_commercial_share:.0%} of the regions in scope "
         "have no commercial document of their own",
         file=sys.stderr,

@@ -4,12 +4,13 @@
                              [--skip-rdflib-at L]
 
 For each scale, generates the data with ``benchmarks/generate.py`` (or reuses ``WORK/{scale}``
-when its stamp file says it was generated from the same seed, generator, code list and bundled
-data), then measures, each in a fresh process as a user would run it:
+when its stamp file says it was generated from the same seed, generator and bundled data,
+``data/national`` included), then measures, each in a fresh process as a user would run it and
+each reading the national backbone (``--national`` on every command):
 
-- build: ``policygraph --data DIR --store oxigraph:STORE build`` into an empty store (wall
-  seconds and peak RSS from /usr/bin/time; the quad count from its first line);
-- full report: ``gaps --format json`` on the built store (wall, peak RSS, bytes written);
+- build: ``policygraph --national --data DIR --store oxigraph:STORE build`` into an empty store
+  (wall seconds and peak RSS from /usr/bin/time; the quad count from its first line);
+- full report: ``gaps --all --format json`` on the built store (wall, peak RSS, bytes written);
 - one province: ``gaps --within 620000`` (wall);
 - warm named query: ``gaps/no-dedicated-policy`` with tier=commercial, autonomous=true through
   the Python API, once to warm up, then the median of 5 runs (milliseconds);
@@ -17,6 +18,9 @@ data), then measures, each in a fresh process as a user would run it:
   into an ``rdflib.Graph``, then one plain SPARQL query over the source data (seconds each);
 - rebuild: ``build`` again into the same store after appending one row to ``notes.csv`` of a
   copy of DIR (run last, so that the steps before see a store that matches DIR).
+
+The regions column counts the regions of DIR (``regions.csv`` and ``national/divisions.csv``),
+the documents column the bundled and the generated ones.
 
 A step that fails shows ``failed: `` and the last line of its stderr; one that runs longer than
 ``--timeout`` seconds is killed and shows ``timeout``.
@@ -46,7 +50,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generate import AREACODES, BUNDLED_DATA, OUTPUT_NAME, SCALES, Summary, generate
+from generate import BUNDLED_DATA, DIVISIONS, OUTPUT_NAME, SCALES, Summary, generate
 
 REPO = Path(__file__).resolve().parents[1]
 PROVINCE = "620000"
@@ -78,19 +82,23 @@ import json, statistics, sys, time
 from pathlib import Path
 from policygraph import Inputs, open_store
 from policygraph.queries import run_query
-store = open_store("oxigraph:" + sys.argv[1], Inputs.resolve(Path(sys.argv[2])))
+inputs = Inputs.resolve(Path(sys.argv[2]), national=True)
+store = open_store("oxigraph:" + sys.argv[1], inputs)
 params = json.loads(sys.argv[3])
-rows = len(run_query(store, sys.argv[4], params).rows)
+rows = run_query(store, sys.argv[4], params).rows
+regions = sorted({str(row[0]) for row in rows})
 times = []
 for _ in range(5):
     started = time.perf_counter()
     run_query(store, sys.argv[4], params)
     times.append(time.perf_counter() - started)
-print(json.dumps({"ms": statistics.median(times) * 1000, "rows": rows}))
+print(json.dumps({"ms": statistics.median(times) * 1000, "rows": len(rows), "regions": regions}))
 """
 
 # The same question as the named query, asked of the source data in rdflib's memory store:
-# autonomous counties that are the jurisdiction of no dedicated commercial-tier document.
+# autonomous counties that are the jurisdiction of no dedicated commercial-tier document. The
+# regions' pg:divisionType comes from national/divisions.csv; the four autonomous types are those
+# the named query lists (at county level: the autonomous counties and banners).
 RDFLIB_QUERY = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -137,8 +145,8 @@ def step(name, action):
     print(json.dumps({name: time.perf_counter() - started}), flush=True)
     return value
 graph = step("parse", lambda: rdflib.Graph().parse(path, format="nt"))
-rows = step("query", lambda: len(list(graph.query(query))))
-print(json.dumps({"rows": rows}), flush=True)
+rows = step("query", lambda: [str(row[0]) for row in graph.query(query)])
+print(json.dumps({"rows": len(rows), "regions": sorted(set(rows))}), flush=True)
 """
 
 
@@ -155,6 +163,43 @@ class Outcome:
         return self.error or value
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a query found: its rows, and the distinct regions they name."""
+
+    rows: int
+    regions: frozenset[str]
+
+    @classmethod
+    def of(cls, found: dict[str, object]) -> Answer | None:
+        if "rows" not in found:
+            return None
+        regions = found.get("regions")
+        names = frozenset(str(r) for r in regions) if isinstance(regions, list) else frozenset()
+        return cls(int(str(found["rows"])), names)
+
+    def __str__(self) -> str:
+        if self.rows == len(self.regions):
+            return f"{self.rows:,} rows"
+        return f"{self.rows:,} rows for {len(self.regions):,} regions"
+
+
+def compare(named: Answer | None, plain: Answer | None) -> str:
+    """Whether the named query and the rdflib query found the same regions."""
+    text = (
+        f"{QUERY_NAME} (tier commercial, autonomous): named query {named or 'no answer'}, "
+        f"rdflib {plain or 'no answer'}"
+    )
+    if named is None or plain is None:
+        return text
+    if named.regions == plain.regions:
+        return f"{text}; the same regions"
+    only_named, only_plain = named.regions - plain.regions, plain.regions - named.regions
+    return (
+        f"{text}; NOT the same regions: {len(only_named)} only named, {len(only_plain)} only rdflib"
+    )
+
+
 @dataclass
 class Row:
     cells: dict[str, str] = field(default_factory=dict)
@@ -168,6 +213,12 @@ def policygraph() -> list[str]:
     """The console script of this interpreter's environment, else ``python -m policygraph``."""
     script = Path(sys.executable).with_name("policygraph")
     return [str(script)] if script.exists() else [sys.executable, "-m", "policygraph"]
+
+
+def command(data: Path, store: Path) -> list[str]:
+    """policygraph on a data directory and an on-disk store, with the national backbone (the
+    flag is given even where DATA/national is read by default)."""
+    return [*policygraph(), "--national", "--data", str(data), "--store", f"oxigraph:{store}"]
 
 
 def last_line(text: str) -> str:
@@ -213,13 +264,14 @@ def run_python(code: str, args: list[str], timeout: float) -> list[dict[str, obj
 
 
 def inputs_hash(seed: int, scale: str) -> str:
-    """What a generated directory depends on: seed, scale, generator, code list, bundled data."""
+    """What a generated directory depends on: seed, scale, generator, and every file of the
+    bundled data directory it copies, ``national/`` (the regions) and its subdirectories too."""
     digest = hashlib.sha256(f"{scale} {seed}".encode())
-    for path in [Path(__file__).with_name("generate.py"), AREACODES]:
-        digest.update(path.read_bytes())
-    for path in sorted(BUNDLED_DATA.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(Path(__file__).with_name("generate.py").read_bytes())
+    for path in sorted(p for p in BUNDLED_DATA.rglob("*") if p.is_file()):
+        name = path.relative_to(BUNDLED_DATA).as_posix().encode()
+        digest.update(len(name).to_bytes(4, "big") + name)
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -246,18 +298,34 @@ def count_rows(path: Path) -> int:
         return sum(1 for _ in csv.DictReader(handle))
 
 
+def count_regions(data: Path) -> int:
+    """The regions of a data directory: the codes of regions.csv and national/divisions.csv."""
+    codes: set[str] = set()
+    for path in (data / "regions.csv", data / DIVISIONS):
+        with path.open(encoding="utf-8", newline="") as handle:
+            codes.update(row["code"] for row in csv.DictReader(handle))
+    return len(codes)
+
+
+def link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def edited_copy(data: Path, target: Path) -> Path:
-    """DIR with one row appended to notes.csv; the other files are hard links (L is big)."""
+    """DIR with one row appended to notes.csv; the other files, national/ with them, are hard
+    links (L is big)."""
     if target.exists():
         shutil.rmtree(target)
-    target.mkdir()
-    for path in sorted(data.iterdir()):
-        if path.name == "notes.csv" or not path.is_file():
-            continue
-        try:
-            os.link(path, target / path.name)
-        except OSError:
-            shutil.copy2(path, target / path.name)
+    ignore = shutil.ignore_patterns("notes.csv")
+    shutil.copytree(
+        data,
+        target,
+        ignore=lambda d, names: ignore(d, names) if d == str(data) else [],
+        copy_function=link_or_copy,
+    )
     text = (data / "notes.csv").read_text(encoding="utf-8")
     with (target / "notes.csv").open("w", encoding="utf-8", newline="") as handle:
         handle.write(text if text.endswith("\n") else text + "\n")
@@ -288,24 +356,27 @@ def measure_build(row: Row, base: list[str], store: Path, timeout: float) -> boo
 
 def measure_reports(row: Row, base: list[str], work: Path, scale: str, timeout: float) -> None:
     report = work / f"{scale}.gaps.json"
-    outcome = run([*base, "gaps", "--format", "json"], timeout, stdout=report)
+    # --all: every cell, as without --national (which lists only the surveyed regions).
+    outcome = run([*base, "gaps", "--all", "--format", "json"], timeout, stdout=report)
     row.cells["full report"], row.cells["report peak"] = seconds(outcome), mib(outcome)
     row.cells["report bytes"] = outcome.cell(f"{report.stat().st_size:,}")
     outcome = run([*base, "gaps", "--within", PROVINCE], timeout, stdout=Path(os.devnull))
     row.cells["one province"] = seconds(outcome)
 
 
-def measure_warm_query(row: Row, store: Path, data: Path, timeout: float) -> int | None:
+def measure_warm_query(row: Row, store: Path, data: Path, timeout: float) -> Answer | None:
     args = [str(store), str(data), json.dumps(QUERY_PARAMS), QUERY_NAME]
     result = run_python(WARM_QUERY, args, timeout)
     if isinstance(result, str):
         row.cells["warm query"] = result
         return None
     row.cells["warm query"] = f"{result[0]['ms']:.1f} ms"
-    return int(str(result[0]["rows"]))
+    return Answer.of(result[0])
 
 
-def measure_rdflib(row: Row, base: list[str], work: Path, scale: str, timeout: float) -> int | None:
+def measure_rdflib(
+    row: Row, base: list[str], work: Path, scale: str, timeout: float
+) -> Answer | None:
     export = work / f"{scale}.nt"
     outcome = run([*base, "export", "--format", "nt", "-o", str(export)], timeout)
     if outcome.error:
@@ -327,32 +398,31 @@ def measure_rdflib(row: Row, base: list[str], work: Path, scale: str, timeout: f
         else:
             cell = f"{float(str(found[step])):.2f} s"
         row.cells[f"rdflib {step}"] = cell
-    return int(str(found["rows"])) if "rows" in found else None
+    return Answer.of(found)
 
 
 def measure_rebuild(
     row: Row, data: Path, store: Path, work: Path, scale: str, timeout: float
 ) -> None:
     edited = edited_copy(data, work / f"{scale}.edited")
-    outcome = run(
-        [*policygraph(), "--data", str(edited), "--store", f"oxigraph:{store}", "build"], timeout
-    )
+    outcome = run([*command(edited, store), "build"], timeout)
     row.cells["rebuild (1 CSV edit)"] = seconds(outcome, 1)
 
 
 def bench(scale: str, seed: int, work: Path, timeout: float, rdflib: bool) -> Row:
     row = Row({"scale": scale})
     data, summary, reused = ensure_data(scale, seed, work)
-    row.cells["regions"] = f"{summary.regions + count_rows(data / 'regions.csv'):,}"
+    row.cells["regions"] = f"{count_regions(data):,}"
     row.cells["documents"] = f"{summary.documents + count_rows(data / 'documents.csv'):,}"
     row.cells["national.ttl"] = f"{summary.triples:,} triples, {summary.bytes / 2**20:.1f} MiB"
     how = "reused" if reused else f"generated in {summary.seconds:.2f} s"
     row.notes.append(
         f"{scale}: {data / OUTPUT_NAME} {how} (seed {seed}); "
-        f"{summary.no_commercial_share:.0%} of the regions in scope have no commercial document"
+        f"{summary.regions_in_scope:,} regions in scope, "
+        f"{summary.no_commercial_share:.0%} of them with no commercial document"
     )
     store = work / f"{scale}.store"
-    base = [*policygraph(), "--data", str(data), "--store", f"oxigraph:{store}"]
+    base = command(data, store)
     progress(f"{scale}: build")
     if not measure_build(row, base, store, timeout):
         for column in COLUMNS:
@@ -365,7 +435,7 @@ def bench(scale: str, seed: int, work: Path, timeout: float, rdflib: bool) -> Ro
     if rdflib:
         progress(f"{scale}: rdflib")
         plain = measure_rdflib(row, base, work, scale, timeout)
-        row.notes.append(f"{scale}: {QUERY_NAME} rows: {named} named query, {plain} rdflib")
+        row.notes.append(f"{scale}: {compare(named, plain)}")
     else:
         row.cells["rdflib parse"] = row.cells["rdflib query"] = "skipped"
     progress(f"{scale}: rebuild")
