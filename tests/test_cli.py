@@ -62,7 +62,7 @@ def test_stats_json_counts_classes_and_graphs(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     stats = json.loads(result.stdout)
     assert stats["by_class"]["pg:PolicyDocument"] == 19
-    assert stats["by_class"]["pg:GapClaim"] == 18
+    assert stats["by_class"]["pg:GapClaim"] == 21
     assert stats["by_level"]["pg:Region"]["county"] >= 21
     assert stats["quads"] == sum(stats["by_graph"].values())
 

@@ -87,9 +87,13 @@ def test_six_of_seven_autonomous_counties_and_two_unsurveyed(autonomous: GapRepo
     assert unsurveyed == {"622926", "622927"}  # Dongxiang and Jishishan
 
 
-def test_commercial_pension_is_missing_at_county_level_in_every_ethnic_area(
+def test_the_commercial_pension_claim_is_about_provision_which_every_ethnic_area_inherits(
     store: GraphStore,
 ) -> None:
+    """S0's 'commercial pension insurance system is basically missing' (l.101) is read as
+    insufficient provision, like s0/3: S0 itself reports Gansu's dedicated commercial-pension
+    opinions (l.57), on which the counties of the ethnic areas fall back (those of Gannan on the
+    nearer Gannan plan, which names enterprise annuities and commercial insurance, l.73)."""
     members = {
         str(r["code"])
         for r in run_query(store, "gaps/claims", {"source": "s0"}).dicts()
@@ -99,9 +103,13 @@ def test_commercial_pension_is_missing_at_county_level_in_every_ethnic_area(
     report = find_gaps(store, tier="commercial", domain="pension", within="620000")
     cells = {g.code: g for g in report.gaps if g.code in members}
     assert set(cells) == members
-    assert all(g.status in ("inherited", "none") for g in cells.values())
+    assert {g.status for g in cells.values()} == {"inherited"}
+    fallback = {code: {d.number for d in g.fallback} for code, g in cells.items()}
+    for code, numbers in fallback.items():
+        expected = "州政办发〔2017〕41号" if code.startswith("6230") else "甘政办发〔2018〕162号"
+        assert numbers == {expected}, code
     verdicts = {c.verdict for g in cells.values() for c in g.claims if c.id == "s0/4"}
-    assert verdicts == {"agrees"}
+    assert verdicts == {"not-checkable"}
 
 
 def test_every_status_is_one_of_four_and_every_cell_has_three_tiers(autonomous: GapReport) -> None:

@@ -193,9 +193,11 @@ class Mapper:
         return ns.body(slug)
 
     def classify(self, row: Row, g: Graph, node: URIRef) -> None:
-        """The tiers, risk domains and target groups of a document, programme or claim."""
+        """The tiers, risk domains and target groups of a document, programme or claim; the
+        tiers go to the graph of ``tiers_source`` where the source does not state them."""
+        tg = self.graph_of(row, "tiers")
         for tier in self.concepts(row, "tiers", "tier"):
-            g.add((node, PG.tier, tier))
+            tg.add((node, PG.tier, tier))
         for domain in self.concepts(row, "domains", "domain"):
             g.add((node, PG.domain, domain))
         for group in self.concepts(row, "target_groups", "target-group"):
@@ -269,6 +271,9 @@ class Mapper:
             tg = self.graph_of(row, "titular_groups")
             for group in groups:
                 tg.add((node, PG.titularGroup, group))
+            mg = self.graph_of(row, "main_minorities")
+            for group in self.concepts(row, "main_minorities", "ethnic-group"):
+                mg.add((node, PG.mainMinority, group))
         _check_acyclic(rows, "code", "parent", "region")
 
     def map_region_groups(self, rows: list[Row]) -> None:
@@ -410,10 +415,11 @@ class Mapper:
             self.classify(row, g, node)
             for code in cells.items(row.get("regions")):
                 g.add((node, PG.operatesIn, self.region_ref(row, "regions", code)))
-            if row.get("start_year"):
-                g.add(
-                    (node, PG.startYear, Literal(cells.year(row, "start_year"), datatype=XSD.gYear))
-                )
+            for column, predicate in (("start_year", PG.startYear), ("target_year", PG.targetYear)):
+                if row.get(column):
+                    g.add((node, predicate, Literal(cells.year(row, column), datatype=XSD.gYear)))
+            if row.get("coverage"):
+                g.add((node, PG.coverageStatus, self.concept(row, "coverage", "coverage-status")))
             if row.get("established_by"):
                 g.add((node, PG.establishedBy, self.document_ref(row, "established_by")))
             if row.get("administered_by"):

@@ -35,9 +35,9 @@ TABLES: dict[str, Table] = {
     "regions.csv": Table(
         "regions",
         required=("code", "label_en", "label_zh", "level", "division_type", *_PROVENANCE),
-        optional=("parent", "titular_groups"),
+        optional=("parent", "titular_groups", "main_minorities"),
         key=("code",),
-        sourced=("parent", "titular_groups", "label_zh"),
+        sourced=("parent", "titular_groups", "label_zh", "main_minorities"),
     ),
     "region-groups.csv": Table(
         "region-groups",
@@ -66,7 +66,7 @@ TABLES: dict[str, Table] = {
         ),
         optional=("title_zh", "year", "date", "number", "number_raw", "bodies", "target_groups"),
         key=("id",),
-        sourced=("title_zh", "year", "number", "date", "bodies"),
+        sourced=("title_zh", "year", "number", "date", "bodies", "tiers"),
     ),
     "document-links.csv": Table(
         "document-links",
@@ -81,6 +81,8 @@ TABLES: dict[str, Table] = {
             "target_groups",
             "regions",
             "start_year",
+            "target_year",
+            "coverage",
             "established_by",
             "administered_by",
         ),
@@ -92,6 +94,7 @@ TABLES: dict[str, Table] = {
         required=("source", "n", "kind", "regions", "comment", "quote", "locator"),
         optional=("tiers", "domains", "target_groups"),
         key=("source", "n"),
+        sourced=("tiers",),
     ),
     "datasets.csv": Table(
         "datasets",
