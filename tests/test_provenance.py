@@ -9,8 +9,10 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph import Inputs, build_dataset
+from policygraph import build_dataset
 from policygraph.namespaces import DCTERMS, ELI, PG, RDF, SKOS, XSD
+
+from .conftest import SEED
 
 BASE = "https://w3id.org/policygraph/"
 S0, S1, EDITORIAL = (URIRef(f"{BASE}graph/{slug}") for slug in ("s0", "s1", "editorial"))
@@ -32,7 +34,7 @@ def concept(scheme: str, slug: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return build_dataset(Inputs.resolve())
+    return build_dataset(SEED)  # the seed facts; rdflib would hold the backbone for minutes
 
 
 def graphs_with(dataset: Dataset, s: Node, p: Node, o: Node | None = None) -> set[Node]:
