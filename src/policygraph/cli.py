@@ -514,7 +514,7 @@ def site(obj: Context, output: Path, every_page: bool) -> None:
     with open_store(obj.store, obj.inputs) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output, every_page=every_page, overview=obj.inputs.national)
+        pages = write_site(store, output, every_page=every_page)
     click.echo(f"wrote {pages} pages into {output}")
 
 

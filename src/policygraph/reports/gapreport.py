@@ -45,7 +45,13 @@ def _claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[st
     for check, verdicts, tiers in seen.values():
         verdict = "disagrees" if tiers else verdicts[0] if len(set(verdicts)) == 1 else "agrees"
         out.append((check, verdict, tiers))
-    return sorted(out, key=lambda e: e[0].id)
+    return sorted(out, key=lambda e: _claim_order(e[0].id))
+
+
+def _claim_order(ident: str) -> tuple[str, int, str]:
+    """s0/3 before s0/13: by source, then by number."""
+    source, _, number = ident.rpartition("/")
+    return (source, int(number), "") if number.isdigit() else (source, 0, number)
 
 
 def summary(report: GapReport) -> dict[str, Any]:
@@ -78,7 +84,7 @@ def summary_line(report: GapReport) -> str:
         f"{s['regions'] - s['surveyed']:,} not), {s['cells']:,} cells: {statuses}"
     )
     if "listed" in s:
-        line += f" (listed above: the {s['listed']:,} surveyed; --all lists every cell)"
+        line += f" (listed: the {s['listed']:,} surveyed regions; gaps --all lists every cell)"
     return line
 
 

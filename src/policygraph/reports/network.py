@@ -103,6 +103,8 @@ def project(
     studied = _studied_regions(store)
     for row in run_query(store, "views/nodes", params).dicts():
         iri, kind = _text(row["node"]), _text(row["kind"])
+        if iri in graph:  # the first row: a study's source and locator before a code list's
+            continue
         label = _text(row["label"]) or iri.rsplit("/", 1)[-1]
         title = _text(row["title"])
         source, locator = _text(row["source"]), _text(row["locator"])

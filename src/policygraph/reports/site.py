@@ -77,7 +77,7 @@ HIDDEN = {"rdf:type", "skos:inScheme"}
 _FACTS = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
 PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?s ?p ?o WHERE {
+SELECT DISTINCT ?s ?p ?o WHERE {
   VALUES ?class { pg:Region pg:PolicyDocument org:FormalOrganization pg:Programme pg:GapClaim }
   ?s a ?class ; ?p ?o .
 }
@@ -85,7 +85,7 @@ SELECT ?s ?p ?o WHERE {
 _LABELS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?c ?label WHERE {
+SELECT DISTINCT ?c ?label WHERE {
   { ?c skos:prefLabel ?label } UNION { ?c dcterms:title ?label }
   FILTER(LANGMATCHES(LANG(?label), "en"))
 }
@@ -206,7 +206,7 @@ def _observations(store: GraphStore) -> dict[str, list[dict[str, str]]]:
     PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
     PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
     PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
-    SELECT ?region ?indicator ?year ?value ?unit ?mult ?locator WHERE {
+    SELECT DISTINCT ?region ?indicator ?year ?value ?unit ?mult ?locator WHERE {
       ?o sdmx-dimension:refArea ?region ; pg:indicator ?indicator ; pg:year ?year ;
          sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ; pg:locator ?locator .
       OPTIONAL { ?o sdmx-attribute:unitMult ?mult }
@@ -244,14 +244,17 @@ def _claim_checks(store: GraphStore) -> dict[str, list[dict[str, str]]]:
 
 
 def write_site(
-    store: GraphStore, out: Path, *, every_page: bool = False, overview: bool = False
+    store: GraphStore, out: Path, *, every_page: bool = False, overview: bool | None = None
 ) -> int:
     """Write the browse site into ``out``; returns the number of HTML pages written.
 
     A region gets a page when a source studies it (see :func:`network.project`), or every
     region with ``every_page``. With ``overview``, ``gaps.html`` summarises the nation by
-    province and lists the surveyed regions, as ``policygraph gaps`` does with national data."""
+    province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
+    by default, when the graph holds regions no source studies."""
     site = _Site(store, out, every_page=every_page)
+    if overview is None:
+        overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
     for kind in KINDS:
         shutil.rmtree(out / kind, ignore_errors=True)
     shutil.rmtree(out / "query", ignore_errors=True)
