@@ -169,13 +169,14 @@ def test_a_rebuild_reuses_the_validation_of_unchanged_units(tmp_path: Path) -> N
 
     seed = seed_copy(tmp_path / "seed")
     build("1", seed)
-    assert "(2 of 2 units unchanged)" in build("2", seed)
+    assert "(5 of 5 units unchanged)" in build("2", seed)  # the ontology and each source's graph
     edited = tmp_path / "data"
     shutil.copytree(seed, edited)
     with (edited / "notes.csv").open("a", encoding="utf-8") as handle:
         handle.write("region:620923,a note added by a test,,s0,test\n")
-    # The edit touches the tables only: the ontology's validation is reused.
-    assert "(1 of 2 units unchanged)" in build("3", edited)
+    # The edit changes graph/s0, and what graph/gbt2260 (which names the region too) can see of
+    # it: the ontology's, graph/s1's and graph/editorial's validation is reused.
+    assert "(3 of 5 units unchanged)" in build("3", edited)
 
 
 def test_a_rebuild_keeps_the_gap_cells_when_nothing_they_read_changed(tmp_path: Path) -> None:
@@ -232,3 +233,58 @@ def test_a_rebuild_keeps_the_gap_cells_when_nothing_they_read_changed(tmp_path: 
     output = build("3", documents)
     assert "kept the" not in output and "derived" in output
     same_as_fresh(documents)
+
+
+def test_a_rebuild_rewrites_the_graphs_whose_content_changed(tmp_path: Path) -> None:
+    """Each graph of a store is keyed by its content, not by the files it comes from: an edit
+    to notes.csv changes the key of the one graph its row goes to (and the rebuild keeps the
+    others), and an edit to documents.csv changes graphs that notes.csv, unchanged, writes
+    into (a note names the document, whose IRI holds its year). Either way the rebuilt store
+    equals one built from scratch."""
+    import json
+
+    from policygraph.gaps import find_gaps
+    from policygraph.reports.gapreport import to_json
+
+    store = tmp_path / "store"
+
+    def keys() -> dict[str, str]:
+        manifest = json.loads((store / "current" / "manifest.json").read_text(encoding="utf-8"))
+        return {name.rsplit("/", 1)[1]: key for name, key in manifest["graphs"].items()}
+
+    def changed(data: Path) -> set[str]:
+        before = keys()
+        summary = build_store(f"oxigraph:{store}", Inputs.resolve(data))
+        assert summary.written
+        fresh = tmp_path / f"fresh-{data.name}"
+        inputs = Inputs.resolve(data)
+        build_store(f"oxigraph:{fresh}", inputs)
+        with (
+            open_store(f"oxigraph:{store}", inputs) as rebuilt,
+            open_store(f"oxigraph:{fresh}", inputs) as anew,
+        ):
+            assert export(rebuilt, "nt") == export(anew, "nt")
+            assert to_json(find_gaps(rebuilt)) == to_json(find_gaps(anew))
+        return {name for name, key in keys().items() if before.get(name) != key}
+
+    notes = seed_copy(tmp_path / "notes")
+    build_store(f"oxigraph:{store}", Inputs.resolve(notes))
+    append_row(
+        notes / "notes.csv",
+        {"subject": "region:620923", "note": "added by a test", "source": "s0", "locator": "t"},
+    )
+    assert changed(notes) == {"s0"}
+
+    documents = tmp_path / "documents"
+    shutil.copytree(notes, documents)
+    text = (documents / "documents.csv").read_text(encoding="utf-8")
+    row = "linxia-14th-fyp,Fourteenth"
+    start = text.index(row)
+    line = text[start : text.index("\n", start)]
+    assert ",622900,2021," in line
+    (documents / "documents.csv").write_text(
+        text.replace(line, line.replace(",622900,2021,", ",622900,2022,")), encoding="utf-8"
+    )
+    # notes.csv has a note on the document in graph/editorial (its year is editorial knowledge).
+    assert "document:linxia-14th-fyp" in (documents / "notes.csv").read_text(encoding="utf-8")
+    assert changed(documents) == {"s0", "editorial"}

@@ -19,7 +19,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from policygraph import namespaces as ns
 from policygraph.errors import OntologyError, SourceError
-from policygraph.mapping import Mapper, Vocabulary
+from policygraph.mapping import Mapped, Mapper, Vocabulary
 from policygraph.resources import ontology_files
 from policygraph.sources import RdfFile, TableFile, read
 from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
@@ -72,12 +72,11 @@ def load_shapes(ontology_dir: Path) -> Graph:
 
 @dataclass
 class Built:
-    """The build's dataset: every graph in an in-memory Oxigraph store (``content``), the graphs
-    the tables made and the ontology also as rdflib's (``tables``, where the mapping wrote them),
-    and which named graphs came from which RDF files."""
+    """The build's dataset: every graph in an in-memory Oxigraph store (``content``), which
+    named graphs the tables wrote into, and which came from which RDF files."""
 
     content: ox.Store
-    tables: Dataset
+    table_graphs: set[URIRef] = field(default_factory=set)
     rdf_graphs: dict[URIRef, list[Path]] = field(default_factory=dict)
     #: Each node a table made → its row (``file:line``), so that SHACL results can name it.
     origins: dict[str, str] = field(default_factory=dict)
@@ -93,7 +92,7 @@ class Built:
     def dataset(self) -> Dataset:
         """Everything as one rdflib Dataset (for inspection and tests; slow for national data)."""
         dataset = Dataset(default_union=True)
-        for prefix, namespace in self.tables.namespaces():
+        for prefix, namespace in ns.PREFIXES.items():
             dataset.bind(prefix, namespace)
         convert = rdflib_converter()
         for name in self.graph_sizes():
@@ -109,15 +108,12 @@ class Built:
 def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
     """Map the data ``files`` (in reading order), with the ontology graph.
 
-    Tables are mapped by :class:`Mapper` into rdflib graphs; an RDF file's graphs (its default
-    graph as the named graph ``graph/{file stem}``) go into the Oxigraph store as they are.
+    Tables are mapped by :class:`Mapper` straight into Oxigraph quads; an RDF file's graphs (its
+    default graph as the named graph ``graph/{file stem}``) go into the store as they are.
     """
-    tables = Dataset(default_union=True)
-    for prefix, namespace in ns.PREFIXES.items():
-        tables.bind(prefix, namespace)
-    tables.graph(ns.ONTOLOGY_GRAPH).__iadd__(ontology)
     content = ox.Store()
-    built = Built(content, tables)
+    built = Built(content)
+    tables = Mapped()
     mapper = Mapper(tables, Vocabulary.from_graph(ontology))
     for path in files:
         records = read(path)
@@ -129,6 +125,8 @@ def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
         else:  # pragma: no cover - every reader returns one of the two
             raise SourceError(path, "unknown records", fix="report this as a bug")
     mapper.finish()
-    content.bulk_extend(oxigraph_quads(tables))
+    content.bulk_extend(oxigraph_quads(ontology, graph=ns.ONTOLOGY_GRAPH))
+    content.bulk_extend(tables.quads())
+    built.table_graphs = {name for name, sink in tables.graphs.items() if sink.quads}
     built.origins = mapper.origins
     return built

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from policygraph import namespaces as ns
 from policygraph.namespaces import DCTERMS, PG, RDF, SKOS, XSD
@@ -25,7 +25,7 @@ from policygraph.sources import cells
 from policygraph.sources.csvtable import Row
 
 if TYPE_CHECKING:
-    from policygraph.mapping import Mapper
+    from policygraph.mapping import GraphSink, Mapper
 
 __all__ = ["TerritoryIndex", "finish_divisions", "map_division_history", "map_divisions"]
 
@@ -35,9 +35,9 @@ class TerritoryIndex:
     """What the division tables said, kept until every table is mapped."""
 
     rows: dict[str, Row] = field(default_factory=dict)  # code in use → its divisions.csv row
-    english: list[tuple[Graph, URIRef, str, str]] = field(default_factory=list)
-    parents: list[tuple[Row, Graph, URIRef]] = field(default_factory=list)
-    successors: list[tuple[Row, Graph, URIRef, int]] = field(default_factory=list)
+    english: list[tuple[GraphSink, URIRef, str, str]] = field(default_factory=list)
+    parents: list[tuple[Row, GraphSink, URIRef]] = field(default_factory=list)
+    successors: list[tuple[Row, GraphSink, URIRef, int]] = field(default_factory=list)
     history: History = field(default_factory=History)
     curated_english: dict[str, str] = field(default_factory=dict)  # code → regions.csv label_en
 

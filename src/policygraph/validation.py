@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -46,6 +46,12 @@ __all__ = [
 
 #: Predicates whose values another graph's shapes may read about a node (sh:class, levels).
 INTERFACE = (RDF.type, PG.level, SKOS.broader, SKOS.inScheme)
+#: The changed units' subjects are checked alone when their graphs hold at most 1/30 of the
+#: triples: each subject is tested against every check's targets, about 1.5 ms a subject
+#: against 0.07 ms a node when all are checked at once (bundled data with the national
+#: backbone: 1.4 s for the 126 subjects of graph/s0, 6.4 s for the 3,216 of
+#: graph/areacodes-2024, 1.9 s for every node).
+WITHIN_SHARE = 30
 
 
 @dataclass(frozen=True, order=True)
@@ -136,14 +142,9 @@ def _has_subject(store: ox.Store, node: OxTerm, graph: ox.NamedNode) -> bool:
 
 
 def _run(
-    store: ox.Store,
-    checks: Sequence[Check],
-    within: Sequence[str],
-    origins: Mapping[str, str] | None = None,
+    store: ox.Store, checks: Sequence[Check], within: Sequence[str]
 ) -> list[tuple[OxTerm, Violation]]:
-    """Each result with its focus node (to tell which unit it belongs to), and the CSV row that
-    made the node where ``origins`` (node IRI → ``file:line``) knows it."""
-    origins = origins or {}
+    """Each result with its focus node (to tell which unit it belongs to)."""
     names = _new_graph()
     found: list[tuple[OxTerm, Violation]] = []
     for check in checks:
@@ -157,11 +158,20 @@ def _run(
                         message=result.message,
                         severity=result.severity,
                         value=_short(names, to_rdflib(result.value) if result.value else None),
-                        where=origins.get(getattr(result.focus, "value", ""), ""),
                     ),
                 )
             )
     return found
+
+
+def _origin(names: Graph, focus: str, origins: Mapping[str, str]) -> str:
+    """The CSV row (``file:line``) that made the node a result names as ``focus``, if any."""
+    if focus.startswith("<") and focus.endswith(">"):
+        return origins.get(focus[1:-1], "")
+    try:
+        return origins.get(str(names.namespace_manager.expand_curie(focus)), "")
+    except ValueError:  # not a prefixed name: a blank node or a literal, which no row made
+        return ""
 
 
 def _new_graph() -> Graph:
@@ -232,13 +242,12 @@ def validate(
     found = [cache.get(key) if cache is not None else None for key in keys]
     missed = [index for index, results in enumerate(found) if results is None]
     if missed:
-        # Every unit afresh: one pass over all focus nodes; else only the changed units' subjects.
-        within = (
-            []
-            if len(missed) == len(units)
-            else [str(g) for index in missed for g in units[index].graphs]
-        )
-        fresh = _run(store, compile_shapes(shapes), within, origins)
+        # Only the changed units' subjects while they are few; else one pass over all focus
+        # nodes (their results for the unchanged units are dropped below).
+        changed = [g for index in missed for g in units[index].graphs]
+        few = sum(sizes.get(g, 0) for g in changed) * WITHIN_SHARE <= sum(sizes.values())
+        within = [str(g) for g in changed] if few and len(missed) < len(units) else []
+        fresh = _run(store, compile_shapes(shapes), within)
         for index in missed:
             graphs = [ox.NamedNode(str(g)) for g in units[index].graphs]
             found[index] = own = [
@@ -248,7 +257,14 @@ def validate(
             ]
             if cache is not None:
                 cache.put(keys[index], own)
-    results = [violation for unit_results in found for violation in unit_results or ()]
+    # The row behind each result is looked up afresh, not cached: a row can move (a line added
+    # above it, the data directory copied elsewhere) while the graphs stay the same.
+    names, origins = _new_graph(), origins or {}
+    results = [
+        replace(violation, where=_origin(names, violation.focus, origins))
+        for unit_results in found
+        for violation in unit_results or ()
+    ]
     validated, reused = len(missed), len(units) - len(missed)
     return _report(results, validated=validated, reused=reused)
 

@@ -34,9 +34,9 @@ class Staging(ABC):
     def add(self, content: ox.Store, keys: Mapping[str, str] | None = None) -> None:
         """Write the named graphs of ``content``; the caller does not change ``content`` after.
 
-        ``keys``: a key per graph standing for its content (the hash of the files it comes
-        from); a store that began from a copy of its current dataset keeps the graphs whose key
-        is unchanged instead of writing them again."""
+        ``keys``: a key per graph standing for its content (a hash of its quads, or of the
+        files it comes from); a store that began from a copy of its current dataset keeps the
+        graphs whose key is unchanged instead of writing them again."""
 
     def previous_derivation(self) -> dict[str, Any] | None:
         """The record of the derivation (``commit``'s ``derivation``) of the store's current
