@@ -30,6 +30,14 @@ __all__ = ["MAX_UNIT_MULT", "map_datasets", "map_observations"]
 #: The largest power of ten a unit may carry: 12 is 万亿 (a trillion), beyond any printed table.
 MAX_UNIT_MULT = 12
 
+# An rdflib namespace makes a new term on every attribute read: these are read for each of the
+# census's 16,000 observations.
+_TYPE, _OBSERVATION, _DATA_SET = RDF.type, QB.Observation, QB.dataSet
+_REF_AREA, _REF_PERIOD = SDMX_DIMENSION.refArea, SDMX_DIMENSION.refPeriod
+_YEAR, _INDICATOR, _OBS_VALUE = PG.year, PG.indicator, SDMX_MEASURE.obsValue
+_UNIT_MEASURE, _UNIT_MULT = SDMX_ATTRIBUTE.unitMeasure, SDMX_ATTRIBUTE.unitMult
+_GYEAR, _DECIMAL, _INTEGER = XSD.gYear, XSD.decimal, XSD.integer
+
 
 def map_datasets(mapper: Mapper, rows: list[Row]) -> None:
     for row in rows:
@@ -57,18 +65,18 @@ def map_observations(mapper: Mapper, rows: list[Row]) -> None:
         region = mapper.region_ref(row, "region", subject=node, year=period)
         mapper.observations.add(f"{data}/{code}/{row.get('indicator')}/{period}")
         g = mapper.provenance(row, node)
-        g.add((node, RDF.type, QB.Observation))
-        g.add((node, QB.dataSet, ns.dataset(data)))
-        g.add((node, SDMX_DIMENSION.refArea, region))
-        g.add((node, SDMX_DIMENSION.refPeriod, ns.year(period)))
-        g.add((node, PG.year, Literal(period, datatype=XSD.gYear)))
-        g.add((node, PG.indicator, indicator))
+        g.add((node, _TYPE, _OBSERVATION))
+        g.add((node, _DATA_SET, ns.dataset(data)))
+        g.add((node, _REF_AREA, region))
+        g.add((node, _REF_PERIOD, ns.year(period)))
+        g.add((node, _YEAR, Literal(period, datatype=_GYEAR)))
+        g.add((node, _INDICATOR, indicator))
         value = cells.decimal(row, "value")
-        g.add((node, SDMX_MEASURE.obsValue, Literal(value, datatype=XSD.decimal)))
-        g.add((node, SDMX_ATTRIBUTE.unitMeasure, mapper.concept(row, "unit", "unit")))
+        g.add((node, _OBS_VALUE, Literal(value, datatype=_DECIMAL)))
+        g.add((node, _UNIT_MEASURE, mapper.concept(row, "unit", "unit")))
         mult = (
             cells.integer(row, "unit_mult", low=0, high=MAX_UNIT_MULT)
             if row.get("unit_mult")
             else 0
         )
-        g.add((node, SDMX_ATTRIBUTE.unitMult, Literal(mult, datatype=XSD.integer)))
+        g.add((node, _UNIT_MULT, Literal(mult, datatype=_INTEGER)))

@@ -62,6 +62,10 @@ class Vocabulary:
         return self.schemes.get(scheme, set())
 
 
+# Read for every row (an rdflib namespace makes a new term on each attribute read).
+_SOURCE, _LOCATOR, _CONFIDENCE = DCTERMS.source, PG.locator, PG.confidence
+
+
 def _lit(text: str, lang: str = "en") -> Literal:
     return Literal(text, lang=lang)
 
@@ -81,13 +85,23 @@ class GraphSink:
         self.quads: list[ox.Quad] = []
         self._iris = iris
 
+    def _iri(self, node: URIRef) -> ox.NamedNode:
+        key = str(node)
+        found = self._iris.get(key)
+        if found is None:
+            found = self._iris[key] = ox.NamedNode(key)
+        return found
+
     def _term(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        # As :func:`to_oxigraph`, without its chain of isinstance for the two common kinds.
         if type(node) is URIRef:
-            key = str(node)
-            found = self._iris.get(key)
-            if found is None:
-                found = self._iris[key] = ox.NamedNode(key)
-            return found
+            return self._iri(node)
+        if type(node) is Literal:
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype:
+                return ox.Literal(str(node), datatype=self._iri(node.datatype))
+            return ox.Literal(str(node))
         return to_oxigraph(node)
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
@@ -174,10 +188,10 @@ class Mapper:
         self.origins.setdefault(str(subject), f"{row.path}:{row.line}")
         g = self.graph_of(row)
         slug = row.get("source")
-        g.add((subject, DCTERMS.source, ns.source(slug)))
+        g.add((subject, _SOURCE, ns.source(slug)))
         if locator:
-            g.add((subject, PG.locator, Literal(row.get("locator"))))
-        g.add((subject, PG.confidence, self.sources[slug]))
+            g.add((subject, _LOCATOR, Literal(row.get("locator"))))
+        g.add((subject, _CONFIDENCE, self.sources[slug]))
         return g
 
     def concepts(self, row: Row, column: str, scheme: str) -> list[URIRef]:

@@ -180,9 +180,12 @@ class StoreView:
         return next(iter(self._quads(*triple)), None) is not None
 
 
-def predicate_key(store: ox.Store, predicates: Iterable[str], salt: str = "") -> str:
-    """A hash of every quad of ``store`` whose predicate is one of ``predicates`` ("*": all):
-    equal for two stores whose answers to a :class:`StoreView` that read only those agree.
+def predicate_key(
+    store: ox.Store, predicates: Iterable[str], salt: str = "", graph: str | None = None
+) -> str:
+    """A hash of every quad of ``store`` (of its named graph ``graph``) whose predicate is one of
+    ``predicates`` ("*": all): equal for two stores whose answers to a :class:`StoreView` that
+    read only those agree.
 
     Oxigraph serialises them; the lines are sorted, since the order in which an in-memory store
     lists quads differs from one process to the next (blank nodes are labelled from content,
@@ -190,8 +193,9 @@ def predicate_key(store: ox.Store, predicates: Iterable[str], salt: str = "") ->
     digest = hashlib.sha256(salt.encode())
     wanted = sorted(set(predicates))
     patterns = [None] if "*" in wanted else [ox.NamedNode(p) for p in wanted]
+    name = ox.NamedNode(graph) if graph is not None else None
     for predicate in patterns:
-        quads = store.quads_for_pattern(None, predicate, None, None)
+        quads = store.quads_for_pattern(None, predicate, None, name)
         lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").split(b"\n")
         lines.sort()
         digest.update(b"\0".join([str(predicate).encode(), *lines]))

@@ -223,7 +223,7 @@ class _Staging(Staging):
                 if table is not None:
                     table.write(self.path / TABLE)  # meanwhile the writer thread loads quads
             else:
-                derivation = self._kept
+                derivation = derivation or self._kept
                 GapTable.restamp(self.path / TABLE, fingerprint)
             self._wait()
             store.flush()
