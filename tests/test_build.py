@@ -288,3 +288,20 @@ def test_a_rebuild_rewrites_the_graphs_whose_content_changed(tmp_path: Path) -> 
     # notes.csv has a note on the document in graph/editorial (its year is editorial knowledge).
     assert "document:linxia-14th-fyp" in (documents / "notes.csv").read_text(encoding="utf-8")
     assert changed(documents) == {"s0", "editorial"}
+
+
+def test_a_bad_table_is_reported_before_a_bad_rdf_file(tmp_path: Path) -> None:
+    """RDF files load while the tables are mapped, but errors keep the reading order: every
+    table comes before every RDF file."""
+    from policygraph.errors import SourceError
+
+    data = seed_copy(tmp_path / "data")
+    (data / "extra.ttl").write_text("this is not turtle\n", encoding="utf-8")
+    with pytest.raises(SourceError) as rdf:
+        build_dataset(Inputs.resolve(data))
+    assert rdf.value.path.name == "extra.ttl"
+    with (data / "notes.csv").open("a", encoding="utf-8") as handle:
+        handle.write("region:620923,a row with too few cells\n")
+    with pytest.raises(SourceError) as table:
+        build_dataset(Inputs.resolve(data))
+    assert table.value.path.name == "notes.csv"

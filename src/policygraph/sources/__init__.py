@@ -20,7 +20,16 @@ from policygraph.sources.csvtable import Row, Table, read_table
 from policygraph.sources.rdffile import RDF_FORMATS, load_rdf
 from policygraph.sources.tables import TABLES
 
-__all__ = ["READERS", "RdfFile", "Reader", "Records", "TableFile", "discover", "read"]
+__all__ = [
+    "READERS",
+    "RdfFile",
+    "Reader",
+    "Records",
+    "TableFile",
+    "discover",
+    "is_rdf",
+    "read",
+]
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,11 @@ READERS: tuple[Reader, ...] = (CsvTableReader(), RdfFileReader())
 
 def _reader(path: Path) -> Reader | None:
     return next((r for r in READERS if r.accepts(path)), None)
+
+
+def is_rdf(path: Path) -> bool:
+    """Whether :func:`read` gives the file as an :class:`RdfFile` (without reading it)."""
+    return isinstance(_reader(path), RdfFileReader)
 
 
 def discover(directory: Path, *more: Path) -> list[Path]:

@@ -72,16 +72,19 @@ def _swap(directory: Path, staging: Path) -> None:
 BULK = 10_000
 
 
-def _partition(content: ox.Store) -> tuple[list[ox.NamedNode], list[ox.NamedNode]]:
-    """The large graphs without blank nodes, and the rest.
+def _partition(
+    content: ox.Store, graphs: list[ox.NamedNode] | None = None
+) -> tuple[list[ox.NamedNode], list[ox.NamedNode]]:
+    """The large graphs without blank nodes, and the rest (of ``graphs``, else of all).
 
     The first are serialised and bulk-loaded by Oxigraph (no quad passes through Python, and the
     loader releases the interpreter, so the build goes on meanwhile); the rest are copied quad by
     quad, as they are (Oxigraph's loader renames blank nodes, and two builds of the same inputs
     must stay byte-identical)."""
+    within = "" if graphs is None else f"VALUES ?g {{ {' '.join(str(g) for g in graphs)} }}"
     rows = content.query(
         "SELECT ?g (COUNT(*) AS ?n) (MAX(isBlank(?s) || isBlank(?o)) AS ?blank)"
-        " WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        f" WHERE {{ {within} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
     )
     assert isinstance(rows, ox.QuerySolutions)
     bulk: list[ox.NamedNode] = []
@@ -169,7 +172,6 @@ class _Staging(Staging):
     def add(self, content: ox.Store, keys: Mapping[str, str] | None = None) -> None:
         store = self._open()
         self._keys = dict(keys or {})
-        bulk, copied = _partition(content)
         unchanged: set[str] = set()
         if self._kept is not None:
             before: dict[str, str] = self._previous.get("graphs", {})
@@ -182,6 +184,13 @@ class _Staging(Staging):
             stale = {g.value for g in store.named_graphs()} - unchanged - {str(DERIVED_GRAPH)}
             for name in sorted(stale):
                 self._submit(store.clear_graph, ox.NamedNode(name))
+        # Counted and looked at only where written (M: 0.3 s for every graph of the dataset).
+        names = [
+            g
+            for g in content.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value not in unchanged
+        ]
+        bulk, copied = _partition(content, names) if unchanged else _partition(content)
         fresh = [g for g in copied if g.value not in unchanged]
         quads = [q for g in fresh for q in content.quads_for_pattern(None, None, None, g)]
         self._submit(store.bulk_extend, quads)
