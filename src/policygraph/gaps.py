@@ -196,6 +196,7 @@ def find_gaps(
     levels = (level,) if isinstance(level, str) else tuple(level)
     gaps: list[Gap] = []
     params: dict[str, str] = {}
+    table = store.gap_table()
     for one in levels:
         params = {"level": one}
         if tier:
@@ -206,15 +207,15 @@ def find_gaps(
             params["within"] = within
         if autonomous:
             params["autonomous"] = "true"
-        table = store.gap_table()
         if table is not None:
             # The named queries' checks and messages, and their terms (a code or an IRI alike).
             given, terms = resolve(store, load("gaps/provision"), params)
             gaps += _from_table(table, terms, "autonomous" in given, status)
         else:
             gaps += _from_queries(store, params, status)
-    people = populations(store)
-    gaps = [replace(g, population=people.get(g.code)) for g in gaps]
+    if table is None:  # the gap table carries each region's population; the queries do not
+        people = populations(store)
+        gaps = [replace(g, population=people.get(g.code)) for g in gaps]
     filters = dict(params)
     filters["level"] = ",".join(levels)
     if status:
@@ -356,6 +357,7 @@ def _from_table(
             fallback=tuple(map(fallback.__getitem__, row.fallback)),
             claims=tuple(sorted(set(found))) if (found := claims.get((row.code, row.tier))) else (),
             fallback_rest=row.rest,
+            population=row.population,
         )
         for row in rows
     ]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -47,7 +47,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE region(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,
     level TEXT NOT NULL, surveyed INTEGER NOT NULL, autonomous INTEGER NOT NULL,
-    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL);
+    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL, population INTEGER);
 CREATE TABLE ancestor(region INTEGER NOT NULL, ancestor TEXT NOT NULL);
 CREATE TABLE document(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, title TEXT NOT NULL, number TEXT NOT NULL,
@@ -95,6 +95,8 @@ class CellRow:
     rest: int
     evidence: tuple[int, ...]  # document ids, in IRI order
     fallback: tuple[tuple[int, str], ...]  # (document id, relation), in that order
+    #: Resident population of the latest census the graph has, if any.
+    population: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class TableRows:
                 "INSERT INTO meta VALUES (?, ?)",
                 [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
             )
-            connection.executemany("INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?)", self.regions)
+            connection.executemany("INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?)", self.regions)
             connection.executemany("INSERT INTO ancestor VALUES (?,?)", self.ancestors)
             connection.executemany(
                 "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
@@ -142,6 +144,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
     years = dataset.values(PG.year)
     specificity = {s: ns.slug(o) for s, o in dataset.values(PG.specificity).items()}
     division = {s: ns.slug(o) for s, o in dataset.values(PG.divisionType).items()}
+    people = _populations(dataset)
 
     region_ids: dict[URIRef, int] = {}
     region_rows: list[tuple[object, ...]] = []
@@ -165,6 +168,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
                 int(division.get(region) in AUTONOMOUS),
                 index.regions[parent] if has_parent and parent is not None else "",
                 parent_label if has_parent and parent_label is not None else "",
+                people.get(region),
             )
         )
         ancestor_rows.extend((rid, str(a)) for a in index.ancestors(region))
@@ -237,6 +241,34 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
 
     claim_rows = _claims(dataset, index, labels)
     return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
+
+
+def _populations(dataset: StoreView) -> dict[URIRef, int]:
+    """Region → resident population of the latest period observed (what lookup/population
+    gives): computed once here, so that no report joins 16,000 census observations."""
+    from decimal import Decimal
+
+    from rdflib import URIRef
+
+    from policygraph.namespaces import BASE, PG, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
+
+    resident = URIRef(f"{BASE}id/indicator/resident-population")
+    observations = set(dataset.subjects(PG.indicator, resident))
+    if not observations:
+        return {}
+    areas, years = dataset.values(SDMX_DIMENSION.refArea), dataset.values(PG.year)
+    values, mults = dataset.values(SDMX_MEASURE.obsValue), dataset.values(SDMX_ATTRIBUTE.unitMult)
+    found: dict[URIRef, tuple[str, int]] = {}
+    for observation in observations:
+        obs = URIRef(str(observation))
+        area, year, value = areas.get(obs), years.get(obs), values.get(obs)
+        if area is None or year is None or value is None:
+            continue
+        people = int(Decimal(value) * 10 ** int(mults.get(obs) or 0))
+        region = URIRef(area)
+        if region not in found or found[region][0] < year:
+            found[region] = (year, people)
+    return {region: people for region, (_, people) in found.items()}
 
 
 def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
@@ -369,7 +401,7 @@ class GapTable:
         """The cells of regions at ``level`` (filtered as the named queries filter them)."""
         sql = [
             "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
-            "c.tier, c.status, c.rest, c.evidence, c.fallback",
+            "c.tier, c.status, c.rest, c.evidence, c.fallback, r.population",
             "FROM cell c JOIN region r ON r.id = c.region",
             "WHERE c.domain = ? AND r.level = ?",
         ]
@@ -396,6 +428,7 @@ class GapTable:
                 rest=row[9],
                 evidence=tuple(orjson.loads(row[10])),
                 fallback=tuple((i, r) for i, r in orjson.loads(row[11])),
+                population=row[12],
             )
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
