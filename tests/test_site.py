@@ -423,3 +423,5 @@ def test_claim_counterexamples_link_to_the_document_page(site: Path) -> None:
     html = (site / "claim" / "s0-1.html").read_text(encoding="utf-8")
     assert f'<a href="{counter["href"]}">' in html
     assert not [c for c in claim["checks"] if c["verdict"] == "agrees" and c["counterexample"]]
+    assert check["href"] == "../region/620721.html"  # the region, linked where it has a page
+    assert (site / "claim" / check["href"]).resolve().exists()

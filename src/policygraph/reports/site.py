@@ -263,7 +263,11 @@ def _write_nodes(
         elif node["kind"] == "claim":
             extra = {
                 "checks": [
-                    {**c, "counterexample": site.counterexample(c["counterexample"], root)}
+                    {
+                        **c,
+                        "href": root + urls[c["code"]] if c["code"] in urls else "",
+                        "counterexample": site.counterexample(c["counterexample"], root),
+                    }
                     for c in checks.get(iri, [])
                 ]
             }
