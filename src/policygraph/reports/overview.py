@@ -33,6 +33,8 @@ __all__ = [
 
 TILE_W, TILE_H, TILE_GAP = 96, 66, 4
 TREEMAP_W, TREEMAP_H = 1000, 640
+#: The least width and height of the outline of a surveyed county in the treemap.
+MARK = 8.0
 #: (upper bound, colour, legend text) of the share bins: ColorBrewer OrRd, 5 classes.
 SHARE_BINS = (
     (0.2, "#fef0d9", "under 20 %"),
@@ -158,6 +160,15 @@ def _tree(cells: list[Gap], people: Mapping[str, int]) -> tuple[list[Box], list[
     return forest, missing
 
 
+def _marker(r: Rect) -> Rect:
+    """Where a surveyed county is outlined: its rectangle, grown to at least ``MARK`` on each
+    side (a county of 14,000 people is a sliver among 1.4 billion), kept inside the treemap."""
+    w, h = max(r.w, MARK), max(r.h, MARK)
+    x = min(max(r.x + (r.w - w) / 2, 0.0), TREEMAP_W - w)
+    y = min(max(r.y + (r.h - h) / 2, 0.0), TREEMAP_H - h)
+    return Rect(x, y, w, h)
+
+
 def _county_title(
     gap_by_tier: Mapping[str, Gap], info: RegionInfo | None, regions: Mapping[str, RegionInfo]
 ) -> str:
@@ -227,11 +238,13 @@ def _treemap(
                     "href": urls.get(p.key, ""),
                     "title": _county_title(cells_here, regions.get(p.key), regions),
                     **rect(p.rect),
+                    **({"mark": rect(_marker(p.rect))} if first.surveyed else {}),
                 }
             )
     return {
         "width": TREEMAP_W,
         "height": TREEMAP_H,
+        "mark_size": MARK,
         "provinces": provinces,
         "prefectures": prefectures,
         "counties": counties,
