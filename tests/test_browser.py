@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from policygraph import Inputs
+from policygraph.gaps import find_gaps
 from policygraph.pipeline import build_store, open_store
 from policygraph.reports.network import project
 from policygraph.reports.site import write_site
@@ -168,3 +170,192 @@ def test_a_title_with_markup_shows_its_characters_and_runs_nothing(
     assert "<img src=x onerror=alert(1)>" in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
     assert visit.dialogs == [] and visit.errors == []
+
+
+# -- the national site: search, the gap table, the overview -----------------------------------
+
+
+@dataclass(frozen=True)
+class National:
+    root: Path
+    #: The gap report's Gansu row, by tier: (county-level units, of them without own provision).
+    gansu: dict[str, tuple[int, int]]
+    #: Cells of the gap table: (status, tier, province) of each.
+    cells: list[tuple[str, str, str]]
+
+
+@pytest.fixture(scope="module")
+def national(bundled_store: str, tmp_path_factory: pytest.TempPathFactory) -> National:
+    """The site of the bundled data as `policygraph site` writes it (national backbone in)."""
+    out = tmp_path_factory.mktemp("national-site")
+    with open_store(bundled_store, Inputs.resolve()) as store:
+        write_site(store, out)
+        gansu = {}
+        for tier in ("assistance", "insurance", "commercial"):
+            overview = find_gaps(store, tier=tier, every_cell=False).overview
+            assert overview is not None
+            row = overview.provinces["620000"]
+            gansu[tier] = (row["regions"], row["regions"] - row["own"])
+        cells = [(g.status, g.tier, g.code[:2] + "0000") for g in find_gaps(store).gaps]
+    return National(out, gansu, cells)
+
+
+class Routed(Visit):
+    """A visit whose every request passes a route that logs it and aborts any that would leave
+    the site's own files."""
+
+    def __init__(self, browser: Browser, root: Path) -> None:
+        super().__init__(browser, root)
+        self.routed: list[str] = []
+        self.page.route("**/*", self._route)
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        self.routed.append(url)
+        if url.startswith(self.root) or url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def clean(self) -> None:
+        assert self.routed, "the route saw no request"
+        assert self.errors == [] and self.dialogs == []
+        assert self.foreign() == []
+        assert [u for u in self.routed if not u.startswith(self.root)] == []
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "target", "title"),
+    [
+        ("index.html", "肃北", "region/620923.html", "Subei Mongol Autonomous County"),
+        ("gaps.html", "Subei", "region/620923.html", "Subei Mongol Autonomous County"),
+        ("region/620923.html", "sunan", "region/620721.html", "Sunan Yugur Autonomous County"),
+        (
+            "document/620000-2018-commercial-pension-opinions.html",
+            "肃南",
+            "region/620721.html",
+            None,
+        ),
+    ],
+)
+def test_search_finds_a_region_by_name_and_opens_it(
+    browser: Browser, national: National, start: str, query: str, target: str, title: str | None
+) -> None:
+    visit = Routed(browser, national.root)
+    page = visit.open(national.root / start)
+    page.fill("#search-box", query)
+    first = page.locator(".search-results a.hit").first
+    first.wait_for(timeout=10_000)
+    assert first.get_attribute("href", timeout=1_000).endswith(target)  # type: ignore[union-attr]
+    page.press("#search-box", "Enter")
+    page.wait_for_url(f"**/{target}", timeout=10_000)
+    if title:
+        assert page.locator("h1").inner_text() == title
+    visit.clean()
+
+
+def test_search_lists_unstudied_regions_with_their_status_and_no_link(
+    browser: Browser, national: National
+) -> None:
+    visit = Routed(browser, national.root)
+    page = visit.open(national.root / "index.html")
+    page.fill("#search-box", "城关区")
+    results = page.locator(".search-results li.result")
+    results.first.wait_for(timeout=10_000)
+    texts = results.all_inner_texts()
+    assert len(texts) == 2  # in Lasa (Lhasa) and in Lanzhou
+    assert any("Lanzhou" in t for t in texts) and any("Lasa" in t for t in texts)
+    assert all("no page" in t and "assistance: inherited" in t for t in texts)
+    assert page.locator(".search-results li.result a").count() == 0
+    visit.clean()
+
+
+def _shown(page: Page) -> int:
+    counted: int = page.evaluate(
+        "document.querySelectorAll('#gap-table tbody tr:not([hidden])').length"
+    )
+    assert str(counted) == page.get_attribute("#gap-table", "data-shown")
+    return counted
+
+
+def test_filtering_and_sorting_the_gap_table(browser: Browser, national: National) -> None:
+    visit = Routed(browser, national.root)
+    page = visit.open(national.root / "gaps.html")
+    page.wait_for_selector("#gap-table[data-ready=true]", timeout=30_000)
+    cells = national.cells
+    assert _shown(page) == len(cells) > 8000
+    page.select_option("#gap-filters select[name=status]", "own")
+    assert _shown(page) == sum(1 for c in cells if c[0] == "own") == 1
+    page.select_option("#gap-filters select[name=status]", "")
+    page.select_option("#gap-filters select[name=province]", "620000")
+    assert _shown(page) == sum(1 for c in cells if c[2] == "620000") == 258
+    page.select_option("#gap-filters select[name=status]", "inherited")
+    page.select_option("#gap-filters select[name=tier]", "insurance")
+    expected = sum(1 for c in cells if c == ("inherited", "insurance", "620000"))
+    assert _shown(page) == expected == national.gansu["insurance"][1]
+    assert "#" in page.url and "province=620000" in page.url
+    page.select_option("#gap-filters select[name=prefecture]", "620900")  # Jiuquan
+    assert 0 < _shown(page) < expected
+    page.select_option("#gap-filters select[name=surveyed]", "yes")
+    assert _shown(page) == 2  # Subei and Aksai
+    page.click("#gap-filters button[type=reset]")
+    page.wait_for_function("document.querySelector('#gap-table').dataset.shown > 8000")
+    page.click("#gap-table th button:text-is('population')")
+    page.click("#gap-table th button:text-is('population')")
+    first = page.locator("#gap-table tbody tr").first.locator("td.num").inner_text()
+    people = [
+        int(t.replace(",", "") or 0) for t in page.locator("#gap-table td.num").all_inner_texts()
+    ]
+    assert int(first.replace(",", "")) == max(people) > 1_000_000
+    visit.clean()
+
+
+def test_a_tile_link_opens_the_gap_table_filtered(browser: Browser, national: National) -> None:
+    visit = Routed(browser, national.root)
+    page = visit.open(national.root / "overview.html")
+    page.click("label[for=ov-insurance]")
+    page.click("svg.tilemap.tier-insurance a.tile[data-code='130000']")
+    page.wait_for_url("**/gaps.html#province=130000&tier=insurance", timeout=10_000)
+    page.wait_for_selector("#gap-table[data-ready=true]", timeout=30_000)
+    assert _shown(page) == sum(1 for c in national.cells if c[1:] == ("insurance", "130000"))
+    assert page.input_value("#gap-filters select[name=province]") == "130000"
+    visit.clean()
+
+
+def test_the_overview_draws_tiles_and_a_treemap(browser: Browser, national: National) -> None:
+    visit = Routed(browser, national.root)
+    page = visit.open(national.root / "overview.html")
+    visible = page.locator("svg.tilemap:visible")
+    assert visible.count() == 1 and visible.get_attribute("data-tier") == "assistance"
+    assert visible.locator("a.tile").count() == 34
+    counties = int(page.get_attribute("svg.treemap", "data-counties") or 0)
+    assert page.locator("svg.treemap rect.county").count() == counties > 2800
+    sunan = page.locator("svg.treemap rect.county[data-code='620721']")
+    fill = "el => getComputedStyle(el).fill"
+    assert sunan.evaluate(fill) == "rgb(145, 191, 219)"  # inherited for assistance
+    page.click("label[for=ov-insurance]")
+    visible = page.locator("svg.tilemap:visible")
+    assert visible.get_attribute("data-tier") == "insurance"
+    assert sunan.evaluate(fill) == "rgb(26, 152, 80)"  # its own insurance plan
+    gansu = visible.locator("a.tile[data-code='620000']")
+    units, without = national.gansu["insurance"]
+    assert gansu.get_attribute("data-units") == str(units)
+    assert gansu.get_attribute("data-without-own") == str(without)
+    assert "99 %" in (gansu.text_content() or "") and "甘肃" in (gansu.text_content() or "")
+    box = page.locator("svg.treemap").bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 350
+    gansu.click()
+    page.wait_for_url("**/region/620000.html", timeout=10_000)
+    visit.clean()
+
+
+def test_search_shows_markup_as_text(browser: Browser, site: tuple[Path, int]) -> None:
+    root, _ = site
+    visit = Routed(browser, root)
+    page = visit.open(root / "index.html")
+    page.fill("#search-box", "onerror")
+    hit = page.locator(".search-results a.hit").first
+    hit.wait_for(timeout=10_000)
+    assert "<img src=x onerror=alert(1)>" in page.locator(".search-results").inner_text()
+    assert page.locator(".search-results img").count() == 0
+    visit.clean()

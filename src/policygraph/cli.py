@@ -505,7 +505,7 @@ def viz_command(
     "--all",
     "every_page",
     is_flag=True,
-    help="A page for every region, also those only the division list names (about 80 MB "
+    help="A page for every region, also those only the division list names (about 110 MB "
     "with the national data) [default: the regions a source studies and those above them].",
 )
 @pass_context

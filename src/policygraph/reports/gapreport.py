@@ -16,7 +16,7 @@ import orjson
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport, Overview
 from policygraph.reports.csvcells import safe_row
 
-__all__ = ["FORMATS", "render", "to_json_data"]
+__all__ = ["FORMATS", "by_region", "claim_verdicts", "render", "summary_line", "to_json_data"]
 
 FORMATS = ("text", "md", "csv", "json", "html")
 SCHEMA = "policygraph/gaps/1"
@@ -24,7 +24,7 @@ UNSURVEYED = "NOT SURVEYED: no source studied it (no data ≠ no policy)"
 NO_PARENT_DOCUMENT = "no dedicated document for this tier"
 
 
-def _regions(report: GapReport) -> list[list[Gap]]:
+def by_region(report: GapReport) -> list[list[Gap]]:
     """The cells by region, in the report's order (by code, or by population)."""
     grouped: dict[str, list[Gap]] = {}
     for gap in report.gaps:
@@ -32,7 +32,7 @@ def _regions(report: GapReport) -> list[list[Gap]]:
     return list(grouped.values())
 
 
-def _claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str]]]:
+def claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str]]]:
     """One entry per claim over a region's cells: the overall verdict and the disagreeing tiers."""
     seen: dict[str, tuple[ClaimCheck, list[str], list[str]]] = {}
     for gap in cells:
@@ -124,7 +124,7 @@ def _doc(doc: Document) -> str:
 def to_text(report: GapReport) -> str:
     filters = " · ".join(f"{k} {v}" for k, v in report.filters.items())
     lines = [f"Gap report ({filters})", "", *province_lines(report)]
-    for cells in _regions(report):
+    for cells in by_region(report):
         first = cells[0]
         seen = "surveyed" if first.surveyed else UNSURVEYED
         people = f"  population {first.population:,}" if first.population is not None else ""
@@ -145,7 +145,7 @@ def to_text(report: GapReport) -> str:
                 detail = "no document at any level"
             lines.append(f"  {gap.tier:<11} {gap.status:<13} {detail}")
         unchecked = []
-        for check, verdict, tiers in _claim_verdicts(cells):
+        for check, verdict, tiers in claim_verdicts(cells):
             if verdict == "not-checkable":
                 unchecked.append(check.id)
                 continue
@@ -184,7 +184,7 @@ def to_markdown(report: GapReport) -> str:
     lines = _markdown_provinces(report.overview) if report.overview is not None else []
     lines.append("| code | region | surveyed | population | " + " | ".join(tiers) + " |")
     lines.append("|---|---|---|---:|" + "---|" * len(tiers))
-    for cells in _regions(report):
+    for cells in by_region(report):
         by_tier = {g.tier: g.status for g in cells}
         people = f"{cells[0].population:,}" if cells[0].population is not None else ""
         row = [cells[0].code, cells[0].label, "yes" if cells[0].surveyed else "**no**", people]
@@ -242,7 +242,7 @@ def to_json_data(report: GapReport) -> dict[str, Any]:
 def _json_tree(report: GapReport) -> dict[str, Any]:
     # Documents and claims stay dataclasses: orjson writes their fields in order, as asdict would.
     regions = []
-    for cells in _regions(report):
+    for cells in by_region(report):
         first = cells[0]
         regions.append(
             {
@@ -295,11 +295,11 @@ def to_html(report: GapReport) -> str:
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     return template.render(
         report=report,
-        regions=_regions(report),
+        regions=by_region(report),
         tiers=tiers,
         summary=summary(report),
         summary_line=summary_line(report),
-        claim_verdicts=_claim_verdicts,
+        claim_verdicts=claim_verdicts,
         statuses=STATUSES,
     )
 

@@ -8,7 +8,7 @@ IRI, label, tooltip text, source and locator, so a view can say where each fact 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -87,7 +87,11 @@ def _studied_regions(store: GraphStore) -> set[str]:
 
 
 def project(
-    store: GraphStore, *, tier: str | None = None, every_page: bool = False
+    store: GraphStore,
+    *,
+    tier: str | None = None,
+    every_page: bool = False,
+    statuses: Mapping[str, str] | None = None,
 ) -> nx.MultiDiGraph:
     """The whole view graph, nodes and edges sorted; with ``tier``, only what covers it, and
     each region carries its gap ``status`` for that tier (the overlay).
@@ -96,10 +100,16 @@ def project(
     a source other than a code list or census says something about, that a document, body,
     programme or claim links to, or that are above one of those. The others (thousands at
     national scale, named only by the division list) have no page on the static site, so their
-    ``url`` is empty, unless ``every_page`` (``site --all``)."""
+    ``url`` is empty, unless ``every_page`` (``site --all``).
+
+    ``statuses`` (region IRI → status for ``tier``) spares the three coverage queries when the
+    caller has read the gap cells already."""
     params = {"tier": tier} if tier else {}
     graph = nx.MultiDiGraph()
-    statuses = _statuses(store, tier) if tier else {}
+    if not tier:
+        statuses = {}
+    elif statuses is None:
+        statuses = _statuses(store, tier)
     studied = _studied_regions(store)
     for row in run_query(store, "views/nodes", params).dicts():
         iri, kind = _text(row["node"]), _text(row["kind"])

@@ -10,18 +10,33 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from rdflib import Literal, URIRef
 
-from policygraph.gaps import TIERS, find_gaps
+from policygraph.gaps import TIERS, Gap, find_gaps
 from policygraph.namespaces import BASE, bcp47_case, shorten
-from policygraph.queries import library, run_query
+from policygraph.queries import library
 from policygraph.reports import viz
-from policygraph.reports.gapreport import to_html as gap_report_html
-from policygraph.reports.network import KINDS, neighbourhood, page_path, project
+from policygraph.reports.network import KINDS, neighbourhood, project
+from policygraph.reports.overview import RegionInfo
+from policygraph.reports.overview import overview as build_overview
+from policygraph.reports.overview import summary as overview_summary
+from policygraph.reports.search import write_search
+from policygraph.reports.sitecsv import page_csv
+from policygraph.reports.sitefacts import FACTS, HIDDEN, LABELS, PREDICATES, claim_checks
+from policygraph.reports.sitefacts import observations as read_observations
+from policygraph.reports.sitegaps import (
+    LEVELS,
+    contradictions,
+    divisions,
+    fallback_for,
+    region_info,
+    region_sections,
+    write_gap_page,
+)
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
@@ -29,67 +44,8 @@ from policygraph.store.base import GraphStore
 __all__ = ["write_site"]
 
 ASSETS = "assets/"
-PREDICATES = {
-    "skos:prefLabel": "name",
-    "skos:altLabel": "also written",
-    "skos:hiddenLabel": "as printed",
-    "skos:notation": "code",
-    "dcterms:title": "title",
-    "dcterms:source": "source",
-    "pg:locator": "locator",
-    "pg:qualityNote": "quality note",
-    "pg:conflictingValue": "conflicting value in the source",
-    "pg:confidence": "confidence",
-    "eli:id_local": "document number",
-    "pg:year": "year",
-    "eli:date_document": "date",
-    "pg:tier": "tier",
-    "pg:domain": "risk domain",
-    "pg:targetGroup": "target group",
-    "eli:type_document": "document type",
-    "pg:specificity": "specificity",
-    "pg:level": "level",
-    "pg:divisionType": "division type",
-    "pg:titularGroup": "titular group",
-    "pg:mainMinority": "main minority",
-    "pg:claimKind": "kind of claim",
-    "rdfs:comment": "claim",
-    "pg:quote": "the source's words",
-    "pg:startYear": "start year",
-    "pg:targetYear": "target year",
-    "pg:coverageStatus": "coverage",
-    "dcterms:identifier": "identifier",
-    "skos:broader": "parent",
-    "eli:jurisdiction": "jurisdiction",
-    "eli:passed_by": "issued by",
-    "eli:ensures_implementation_of": "implements",
-    "eli:relevant_for": "followed in",
-    "org:subOrganizationOf": "part of",
-    "dcterms:spatial": "based in",
-    "pg:operatesIn": "operates in",
-    "pg:establishedBy": "established by",
-    "pg:administeredBy": "administered by",
-    "pg:aboutRegion": "about",
-    "dcterms:coverage": "about the group",
-}
-HIDDEN = {"rdf:type", "skos:inScheme"}
-
-_FACTS = """
-PREFIX pg: <https://w3id.org/policygraph/def#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES ?class { pg:Region pg:PolicyDocument org:FormalOrganization pg:Programme pg:GapClaim }
-  ?s a ?class ; ?p ?o .
-}
-"""
-_LABELS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?c ?label WHERE {
-  { ?c skos:prefLabel ?label } UNION { ?c dcterms:title ?label }
-  FILTER(LANGMATCHES(LANG(?label), "en"))
-}
-"""
+#: The site's own scripts, shipped in the package (reports/assets) and copied beside the pages.
+SCRIPTS = ("search.js", "gaptable.js")
 
 
 class _Site:
@@ -99,9 +55,9 @@ class _Site:
         self.graph = project(store, every_page=every_page)
         #: The nodes that get a page: those with a url (see network.project).
         self.pages = {n for n, url in self.graph.nodes(data="url") if url}
-        self.labels = {str(c): str(label) for c, label in store.select(_LABELS)}
+        self.labels = {str(c): str(label) for c, label in store.select(LABELS)}
         self.facts: dict[str, list[tuple[str, Any]]] = {}
-        for s, p, o in store.select(_FACTS):
+        for s, p, o in store.select(FACTS):
             self.facts.setdefault(str(s), []).append((shorten(p), o))
         self.env = environment()
 
@@ -151,7 +107,10 @@ class _Site:
         return sorted(out, key=key), sorted(into, key=key)
 
     # -- pages -------------------------------------------------------------------------------
-    def write(self, path: str, template: str, data: dict[str, Any], **extra: Any) -> None:
+    def write(
+        self, path: str, template: str, data: dict[str, Any], csv_kind: str, **extra: Any
+    ) -> None:
+        """A page, its ``.json`` twin with ``data`` and the ``.csv`` beside it."""
         depth = path.count("/")
         root = "../" * depth
         html = self.env.get_template(template).render(root=root, page=data, **extra)
@@ -162,8 +121,9 @@ class _Site:
         twin.write_text(
             json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
         )
+        target.with_suffix(".csv").write_text(page_csv(csv_kind, data), "utf-8")
 
-    def node_page(self, iri: str, extra: dict[str, Any]) -> None:
+    def node_page(self, iri: str, extra: dict[str, Any], **context: Any) -> None:
         node = self.graph.nodes[iri]
         path = node["url"]
         root = "../" * path.count("/")
@@ -182,65 +142,18 @@ class _Site:
             **extra,
         }
         graph = viz.network_data(local, link_prefix=root)
-        self.write(path, "site/node.html.j2", data, graph=graph, assets=root + ASSETS)
-
-
-def _gap_sections(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for level in ("county", "prefectural", "provincial", "national"):
-        for gap in find_gaps(store, level=level).gaps:
-            cell = asdict(gap)
-            for doc in (*cell["evidence"], *cell["fallback"]):
-                doc["url"] = page_path("document", doc["iri"])
-            sections.setdefault(gap.region, []).append(
-                {k: cell[k] for k in ("tier", "status", "surveyed", "evidence", "fallback")}
-            )
-    for cells in sections.values():
-        cells.sort(key=lambda c: TIERS.index(c["tier"]))
-    return sections
-
-
-def _observations(store: GraphStore) -> dict[str, list[dict[str, str]]]:
-    query = """
-    PREFIX pg: <https://w3id.org/policygraph/def#>
-    PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
-    PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
-    PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
-    SELECT DISTINCT ?region ?indicator ?year ?value ?unit ?mult ?locator WHERE {
-      ?o sdmx-dimension:refArea ?region ; pg:indicator ?indicator ; pg:year ?year ;
-         sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ; pg:locator ?locator .
-      OPTIONAL { ?o sdmx-attribute:unitMult ?mult }
-    }"""
-    found: dict[str, list[dict[str, str]]] = {}
-    for region, indicator, year, value, unit, mult, locator in store.select(query):
-        found.setdefault(str(region), []).append(
-            {
-                "indicator": str(indicator).rsplit("/", 1)[-1],
-                "year": str(year),
-                "value": str(value),
-                "unit": str(unit).rsplit("/", 1)[-1],
-                "unit_mult": str(mult or "0"),
-                "locator": str(locator),
-            }
+        self.write(
+            path,
+            "site/node.html.j2",
+            data,
+            node["kind"],
+            graph=graph,
+            assets=root + ASSETS,
+            **context,
         )
-    for rows in found.values():
-        rows.sort(key=lambda r: (r["indicator"], r["year"]))
-    return found
 
-
-def _claim_checks(store: GraphStore) -> dict[str, list[dict[str, str]]]:
-    found: dict[str, list[dict[str, str]]] = {}
-    for row in run_query(store, "gaps/claims").dicts():
-        found.setdefault(str(row["claim"]), []).append(
-            {
-                "code": str(row["code"]),
-                "region": str(row["label"]),
-                "tier": str(row["tier"]).rsplit("/", 1)[-1],
-                "verdict": str(row["verdict"]),
-                "counterexample": str(row["counterexample"] or ""),
-            }
-        )
-    return found
+    def counterexample(self, iri: str, root: str) -> dict[str, str] | None:
+        return self.value(URIRef(iri), root) if iri else None
 
 
 def write_site(
@@ -251,43 +164,43 @@ def write_site(
     A region gets a page when a source studies it (see :func:`network.project`), or every
     region with ``every_page``. With ``overview``, ``gaps.html`` summarises the nation by
     province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
-    by default, when the graph holds regions no source studies."""
+    by default, when the graph holds regions no source studies. Every region is in the
+    national overview, the gap table and the search index, with or without a page."""
     site = _Site(store, out, every_page=every_page)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
     for kind in KINDS:
         shutil.rmtree(out / kind, ignore_errors=True)
     shutil.rmtree(out / "query", ignore_errors=True)
-    assets = out / ASSETS
-    assets.mkdir(parents=True, exist_ok=True)
-    for name, text in viz.vis_assets().items():
-        (assets / name).write_text(text, encoding="utf-8")
-    gaps = _gap_sections(store)
-    observations = _observations(store)
-    checks = _claim_checks(store)
-    pages = 0
-    for iri, node in sorted(site.graph.nodes(data=True)):
-        if iri not in site.pages:
-            continue
-        extra: dict[str, Any] = {}
-        if node["kind"] == "region":
-            extra = {"gaps": gaps.get(iri, []), "observations": observations.get(iri, [])}
-        elif node["kind"] == "claim":
-            extra = {"checks": checks.get(iri, [])}
-        site.node_page(iri, extra)
-        pages += 1
-    for name, query in sorted(library().items()):
-        data = {
-            "name": name,
-            "title": query.title,
-            "description": query.description,
-            "params": [p.describe() for p in query.params],
-            "sparql": query.text,
-        }
-        site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data)
-        pages += 1
-    pages += _write_index(site, gaps)
-    write_view(store, out / "graph.html", site=out, asset_prefix=ASSETS, every_page=every_page)
+    _write_assets(out / ASSETS)
+    cells = find_gaps(store, level=LEVELS).gaps
+    regions = region_info(site.facts)
+    urls = {
+        data["code"]: data["url"]
+        for _, data in site.graph.nodes(data=True)
+        if data["kind"] == "region" and data["url"]
+    }
+    county = [g for g in cells if g.code in regions and regions[g.code].level == "county"]
+    # The views colour regions below the nation (network.project's coverage queries).
+    below_nation = [g for g in cells if g.code in regions and regions[g.code].level != "national"]
+    pages = _write_nodes(site, store, cells, regions, urls)
+    pages += _write_queries(site)
+    national = build_overview(
+        county,
+        regions=regions,
+        populations={g.code: g.population for g in county if g.population},
+        urls=urls,
+    )
+    pages += _write_index(site, cells, national)
+    write_search(out, out / ASSETS, site.graph, site.facts, cells, regions)
+    write_view(
+        store,
+        out / "graph.html",
+        site=out,
+        asset_prefix=ASSETS,
+        every_page=every_page,
+        projection=site.graph,
+    )
     for tier in TIERS:
         write_view(
             store,
@@ -296,29 +209,106 @@ def write_site(
             tier=tier,
             asset_prefix=ASSETS,
             every_page=every_page,
+            statuses={g.region: g.status for g in below_nation if g.tier == tier},
         )
     pages += 1 + len(TIERS)
-    report = find_gaps(store, every_cell=not overview)
-    (out / "gaps.html").write_text(gap_report_html(report), encoding="utf-8")
+    listing = find_gaps(store, every_cell=not overview)
+    write_gap_page(
+        site.env, out, listing, county, regions=regions, division=divisions(site.facts), urls=urls
+    )
     pages += 1
     return pages
 
 
-def _write_index(site: _Site, gaps: dict[str, list[dict[str, Any]]]) -> int:
+def _write_assets(assets: Path) -> None:
+    assets.mkdir(parents=True, exist_ok=True)
+    for name, text in viz.vis_assets().items():
+        (assets / name).write_text(text, encoding="utf-8")
+    for name in SCRIPTS:
+        text = (resources.files("policygraph.reports") / "assets" / name).read_text("utf-8")
+        (assets / name).write_text(text, encoding="utf-8")
+
+
+def _write_nodes(
+    site: _Site,
+    store: GraphStore,
+    cells: list[Gap],
+    regions: dict[str, RegionInfo],
+    urls: dict[str, str],
+) -> int:
+    gaps = region_sections(cells, site.pages)
+    contradicted = contradictions(cells, site.pages)
+    falls_back = fallback_for(cells, regions)
+    region_links = {
+        code: {"label": info.label, "href": urls.get(code, "")} for code, info in regions.items()
+    }
+    observations = read_observations(
+        store, {n for n in site.pages if site.graph.nodes[n]["kind"] == "region"}
+    )
+    checks = claim_checks(store)
+    pages = 0
+    for iri, node in sorted(site.graph.nodes(data=True)):
+        if iri not in site.pages:
+            continue
+        root = "../" * node["url"].count("/")
+        extra: dict[str, Any] = {}
+        if node["kind"] == "region":
+            extra = {
+                "gaps": gaps.get(iri, []),
+                "contradicted_by": contradicted.get(iri, []),
+                "observations": observations.get(iri, []),
+            }
+        elif node["kind"] == "document":
+            extra = {"fallback_for": falls_back.get(iri)}
+        elif node["kind"] == "claim":
+            extra = {
+                "checks": [
+                    {
+                        **c,
+                        "href": root + urls[c["code"]] if c["code"] in urls else "",
+                        "counterexample": site.counterexample(c["counterexample"], root),
+                    }
+                    for c in checks.get(iri, [])
+                ]
+            }
+        site.node_page(iri, extra, regions=region_links)
+        pages += 1
+    return pages
+
+
+def _write_queries(site: _Site) -> int:
+    pages = 0
+    for name, query in sorted(library().items()):
+        data = {
+            "name": name,
+            "title": query.title,
+            "description": query.description,
+            "params": [p.describe() for p in query.params],
+            "sparql": query.text,
+        }
+        site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data, "query")
+        pages += 1
+    return pages
+
+
+def _write_index(site: _Site, cells: list[Gap], national: dict[str, Any]) -> int:
+    """index.html (with the national overview) and overview.html."""
+    statuses: dict[str, dict[str, str]] = {}
+    for gap in cells:
+        statuses.setdefault(gap.region, {})[gap.tier] = gap.status
     entries: dict[str, list[dict[str, str]]] = {kind: [] for kind in KINDS}
     for iri, node in sorted(
         site.graph.nodes(data=True), key=lambda n: (n[1]["code"], n[1]["label"])
     ):
         if iri not in site.pages:
             continue
-        statuses = {c["tier"]: c["status"] for c in gaps.get(iri, [])}
         entries[node["kind"]].append(
             {
                 "label": node["label"],
                 "href": node["url"],
                 "code": node["code"],
                 "level": node["level"],
-                **{f"status_{t}": statuses.get(t, "") for t in TIERS},
+                **{f"status_{t}": statuses.get(iri, {}).get(t, "") for t in TIERS},
             }
         )
     queries = [
@@ -331,5 +321,22 @@ def _write_index(site: _Site, gaps: dict[str, list[dict[str, Any]]]) -> int:
         "entries": entries,
         "queries": queries,
     }
-    site.write("index.html", "site/index.html.j2", data, tiers=TIERS)
-    return 1
+    colours = viz.STATUS_COLOURS
+    site.write(
+        "index.html",
+        "site/index.html.j2",
+        data,
+        "index",
+        tiers=TIERS,
+        ov=national,
+        status_colours=colours,
+    )
+    site.write(
+        "overview.html",
+        "site/overview.html.j2",
+        overview_summary(national),
+        "overview",
+        ov=national,
+        status_colours=colours,
+    )
+    return 2

@@ -4,6 +4,7 @@ and writing it to a file. Shared by ``policygraph viz`` and ``policygraph site``
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -23,10 +24,17 @@ def select_view(
     region: str | None = None,
     tier: str | None = None,
     every_page: bool = False,
+    projection: nx.MultiDiGraph | None = None,
+    statuses: Mapping[str, str] | None = None,
 ) -> tuple[nx.MultiDiGraph, str]:
     """The graph to draw and a subtitle saying what it is. Without ``region`` or ``focus``, the
-    studied part of the graph: at national scale the division list alone names 3,213 regions."""
-    graph = project(store, tier=tier, every_page=every_page)
+    studied part of the graph: at national scale the division list alone names 3,213 regions.
+    ``projection`` is the store's projection without a tier, when the caller has it already
+    (it takes two seconds at national scale), and ``statuses`` the regions' gap status for
+    ``tier`` (see :func:`network.project`)."""
+    if projection is None or tier:
+        projection = project(store, tier=tier, every_page=every_page, statuses=statuses)
+    graph = projection
     parts = []
     if not region and not focus:
         whole = graph.number_of_nodes()
@@ -56,11 +64,20 @@ def write_view(
     tier: str | None = None,
     asset_prefix: str | None = None,
     every_page: bool = False,
+    projection: nx.MultiDiGraph | None = None,
+    statuses: Mapping[str, str] | None = None,
 ) -> nx.MultiDiGraph:
     """Write one view; node clicks lead to the browse pages under ``site``. vis-network is
     inlined (a self-contained page) unless ``asset_prefix`` says where it is shipped."""
     graph, subtitle = select_view(
-        store, focus=focus, depth=depth, region=region, tier=tier, every_page=every_page
+        store,
+        focus=focus,
+        depth=depth,
+        region=region,
+        tier=tier,
+        every_page=every_page,
+        projection=projection,
+        statuses=statuses,
     )
     prefix = os.path.relpath(site.resolve(), output.parent.resolve()).replace(os.sep, "/")
     link_prefix = "" if prefix == "." else prefix + "/"

@@ -1,0 +1,128 @@
+"""What the browse site reads from the store besides the projection and the gap cells: every
+fact of the nodes that get pages, English labels, the statistics of the regions with a page, and
+the checks of the gap claims; and the names the pages give the predicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import URIRef
+
+from policygraph.queries import run_query
+from policygraph.store.base import GraphStore
+
+__all__ = ["FACTS", "HIDDEN", "LABELS", "PREDICATES", "claim_checks", "observations"]
+
+PREDICATES = {
+    "skos:prefLabel": "name",
+    "skos:altLabel": "also written",
+    "skos:hiddenLabel": "as printed",
+    "skos:notation": "code",
+    "dcterms:title": "title",
+    "dcterms:source": "source",
+    "pg:locator": "locator",
+    "pg:qualityNote": "quality note",
+    "pg:conflictingValue": "conflicting value in the source",
+    "pg:confidence": "confidence",
+    "eli:id_local": "document number",
+    "pg:year": "year",
+    "eli:date_document": "date",
+    "pg:tier": "tier",
+    "pg:domain": "risk domain",
+    "pg:targetGroup": "target group",
+    "eli:type_document": "document type",
+    "pg:specificity": "specificity",
+    "pg:level": "level",
+    "pg:divisionType": "division type",
+    "pg:titularGroup": "titular group",
+    "pg:mainMinority": "main minority",
+    "pg:claimKind": "kind of claim",
+    "rdfs:comment": "claim",
+    "pg:quote": "the source's words",
+    "pg:startYear": "start year",
+    "pg:targetYear": "target year",
+    "pg:coverageStatus": "coverage",
+    "dcterms:identifier": "identifier",
+    "skos:broader": "parent",
+    "eli:jurisdiction": "jurisdiction",
+    "eli:passed_by": "issued by",
+    "eli:ensures_implementation_of": "implements",
+    "eli:relevant_for": "followed in",
+    "org:subOrganizationOf": "part of",
+    "dcterms:spatial": "based in",
+    "pg:operatesIn": "operates in",
+    "pg:establishedBy": "established by",
+    "pg:administeredBy": "administered by",
+    "pg:aboutRegion": "about",
+    "dcterms:coverage": "about the group",
+}
+HIDDEN = {"rdf:type", "skos:inScheme"}
+
+FACTS = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT DISTINCT ?s ?p ?o WHERE {
+  VALUES ?class { pg:Region pg:PolicyDocument org:FormalOrganization pg:Programme pg:GapClaim }
+  ?s a ?class ; ?p ?o .
+}
+"""
+LABELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?c ?label WHERE {
+  { ?c skos:prefLabel ?label } UNION { ?c dcterms:title ?label }
+  FILTER(LANGMATCHES(LANG(?label), "en"))
+}
+"""
+
+
+_OBSERVATIONS = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+SELECT DISTINCT ?region ?indicator ?year ?value ?unit ?mult ?locator WHERE {
+  VALUES ?region { #regions }
+  ?o sdmx-dimension:refArea ?region ; pg:indicator ?indicator ; pg:year ?year ;
+     sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ; pg:locator ?locator .
+  OPTIONAL { ?o sdmx-attribute:unitMult ?mult }
+}"""
+
+
+def observations(store: GraphStore, regions: set[str]) -> dict[str, list[dict[str, str]]]:
+    """The statistics of ``regions``: those with a page. Asking for the census of all 2,800
+    counties and converting each value took 1.7 s of a national site's 12."""
+    values = " ".join(URIRef(r).n3() for r in sorted(regions))
+    query = _OBSERVATIONS.replace("#regions", values)
+    found: dict[str, list[dict[str, str]]] = {}
+    for region, indicator, year, value, unit, mult, locator in store.select(query):
+        found.setdefault(str(region), []).append(
+            {
+                "indicator": str(indicator).rsplit("/", 1)[-1],
+                "year": str(year),
+                "value": str(value),
+                "unit": str(unit).rsplit("/", 1)[-1],
+                "unit_mult": str(mult or "0"),
+                "locator": str(locator),
+            }
+        )
+    for rows in found.values():
+        rows.sort(key=lambda r: (r["indicator"], r["year"]))
+    return found
+
+
+def claim_checks(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
+    """Claim IRI → each region × tier it is about, the verdict, and the document that
+    contradicts it (its IRI; a link once the page is known)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in run_query(store, "gaps/claims").dicts():
+        found.setdefault(str(row["claim"]), []).append(
+            {
+                "code": str(row["code"]),
+                "region": str(row["label"]),
+                "tier": str(row["tier"]).rsplit("/", 1)[-1],
+                "verdict": str(row["verdict"]),
+                "counterexample": str(row["counterexample"] or ""),
+            }
+        )
+    return found
