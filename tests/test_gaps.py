@@ -240,6 +240,8 @@ def test_render_covers_every_format(autonomous: GapReport) -> None:
         {"level": "provincial", "status": "inherited"},
         {"status": "none", "domain": "unemployment"},
         {"within": "620900", "autonomous": True},
+        {"within": "620923"},
+        {"within": "620900", "level": ["prefectural", "county"]},
     ],
 )
 def test_the_gap_table_says_what_the_named_queries_say(
@@ -253,6 +255,31 @@ def test_the_gap_table_says_what_the_named_queries_say(
         from_queries = find_gaps(store, **filters)  # type: ignore[arg-type]
     assert from_table.gaps, "the filters should select some cells"
     assert from_table == from_queries
+
+
+def test_within_a_region_includes_the_region_itself(invoke: Invoke, store: GraphStore) -> None:
+    """Regression: "within" meant strictly below, so `gaps --within 620923` (a county) listed
+    nothing and `--within 620900 --level prefectural` left out Jiuquan itself."""
+    subei = find_gaps(store, within="620923")
+    assert [(g.code, g.tier) for g in subei.gaps] == [
+        ("620923", "assistance"),
+        ("620923", "insurance"),
+        ("620923", "commercial"),
+    ]
+    jiuquan = find_gaps(store, within="620900", level=["prefectural", "county"])
+    assert {g.code for g in jiuquan.gaps} >= {"620900", "620923", "620924"}
+    seed = find_gaps(open_store("memory", SEED), within="620923")
+    assert [g.code for g in seed.gaps] == ["620923"] * 3
+    for name, params in (
+        ("gaps/no-dedicated-policy", {"within": "620923"}),
+        ("gaps/coverage-matrix", {"within": "620923"}),
+        ("gaps/provision", {"within": "620923"}),
+        ("lookup/regions", {"within": "620900"}),
+    ):
+        codes = {str(r["code"]) for r in run_query(store, name, params).dicts()}
+        assert params["within"] in codes, name
+    result = invoke("gaps", "--within", "620923")
+    assert "3 cells" in result.stdout and "620923  Subei Mongol Autonomous County" in result.stdout
 
 
 def test_a_tier_or_region_given_as_an_iri_selects_the_same_cells(store: GraphStore) -> None:

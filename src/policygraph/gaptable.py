@@ -366,7 +366,8 @@ class GapTable:
         within: str | None = None,
         autonomous: bool = False,
     ) -> Iterator[CellRow]:
-        """The cells of regions at ``level`` (filtered as the named queries filter them)."""
+        """The cells of regions at ``level`` (filtered as the named queries filter them;
+        ``within`` a region IRI: that region and the regions under it)."""
         sql = [
             "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
             "c.tier, c.status, c.rest, c.evidence, c.fallback",
@@ -378,8 +379,11 @@ class GapTable:
             sql.append("AND c.tier = ?")
             args.append(tier)
         if within:
-            sql.append("AND c.region IN (SELECT region FROM ancestor WHERE ancestor = ?)")
-            args.append(within)
+            # The region itself and those under it, as the queries' `skos:broaderTransitive?`.
+            sql.append(
+                "AND (r.iri = ? OR c.region IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
         if autonomous:
             sql.append("AND r.autonomous = 1")
         for row in self._execute(" ".join(sql), args):
