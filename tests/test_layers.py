@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("errors", "namespaces", "resources", "datafiles"),
     ("sources", "national"),
     ("mapping", "cube", "territory"),
-    ("build", "validation", "shacl", "derive", "gaptable"),
+    ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),
     ("store",),
     ("queries",),
     ("gaps", "stats", "export"),

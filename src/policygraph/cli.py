@@ -27,6 +27,8 @@ from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
+from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
 
@@ -103,7 +105,10 @@ def cli(ctx: click.Context, store: str, data: Path | None, national: bool | None
 #: Options shared by several commands, defined once.
 tier_option = click.option("--tier", help="One security tier: assistance, insurance or commercial.")
 within_option = click.option(
-    "--within", metavar="CODE", help="Only this region, the regions under it, and what links them."
+    "--within",
+    metavar="REGION",
+    help="Only this region (a code, or a name: 肃北, Subei), the regions under it, and what "
+    "links them.",
 )
 
 
@@ -449,8 +454,32 @@ def gaps(
     click.echo(render_gaps(report, fmt), nl=False, color=True)
 
 
+@cli.command()
+@click.argument("text", metavar="QUERY")
+@click.option(
+    "--format", "fmt", type=click.Choice(REGION_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N regions."
+)
+@pass_context
+def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
+    """Find regions by name: Chinese, short, English, pinyin or an alias (any case), or code.
+
+    Exact names first, then names that start with QUERY, that hold it, and that look alike."""
+    from policygraph.queries import find_regions
+
+    with open_store(obj.store, obj.inputs) as store:
+        found = find_regions(store, text, limit=limit)
+    if not found:
+        click.echo(f"no region has a name like {text!r}", err=True)
+    click.echo(render_regions(found, fmt), nl=False)
+
+
 @cli.command(name="viz")
-@click.option("--focus", metavar="CODE|IRI", help="Centre the view on a region code or node IRI.")
+@click.option(
+    "--focus", metavar="REGION|IRI", help="Centre the view on a region (code or name) or node IRI."
+)
 @click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
 @within_option
 @tier_option
@@ -483,7 +512,7 @@ def viz_command(
     with (
         open_store(obj.store, obj.inputs) as store,
         _writing(output),
-        _options(tier="--tier", within="--within"),
+        _options(tier="--tier", within="--within", focus="--focus"),
     ):
         from policygraph.reports.views import write_view
 

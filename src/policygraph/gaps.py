@@ -19,7 +19,7 @@ from decimal import Decimal
 from rdflib.term import Node
 
 from policygraph.gaptable import GapTable
-from policygraph.queries import load, resolve, run_query
+from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -194,6 +194,8 @@ def find_gaps(
     most regions have no source, and "not surveyed" is not "no policy". ``sort`` is ``code`` or
     ``population`` (largest first)."""
     levels = (level,) if isinstance(level, str) else tuple(level)
+    if within:  # a code, an IRI or a name (肃北, Subei): the report names the code
+        within = region_code(store, within, option="--within")
     gaps: list[Gap] = []
     params: dict[str, str] = {}
     for one in levels:

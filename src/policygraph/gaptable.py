@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from policygraph.errors import StoreError
+from policygraph.regionnames import ALTERNATIVE, PREFERRED, RegionInfo, RegionNames, name_key
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -47,7 +48,10 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE region(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,
     level TEXT NOT NULL, surveyed INTEGER NOT NULL, autonomous INTEGER NOT NULL,
-    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL);
+    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL, label_zh TEXT NOT NULL,
+    division_type TEXT NOT NULL);
+CREATE TABLE region_name(region INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    kind INTEGER NOT NULL);
 CREATE TABLE ancestor(region INTEGER NOT NULL, ancestor TEXT NOT NULL);
 CREATE TABLE document(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, title TEXT NOT NULL, number TEXT NOT NULL,
@@ -64,6 +68,8 @@ CREATE TABLE claim(
 _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
+CREATE INDEX region_name_by_key ON region_name(key);
+CREATE INDEX region_by_code ON region(code);
 """
 
 
@@ -103,6 +109,7 @@ class TableRows:
 
     fingerprint: str
     regions: list[tuple[object, ...]]
+    names: list[tuple[int, str, str, int]]
     ancestors: list[tuple[int, str]]
     documents: list[tuple[object, ...]]
     cells: list[tuple[object, ...]]
@@ -117,7 +124,10 @@ class TableRows:
                 "INSERT INTO meta VALUES (?, ?)",
                 [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
             )
-            connection.executemany("INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?)", self.regions)
+            connection.executemany(
+                "INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.regions
+            )
+            connection.executemany("INSERT INTO region_name VALUES (?,?,?,?)", self.names)
             connection.executemany("INSERT INTO ancestor VALUES (?,?)", self.ancestors)
             connection.executemany(
                 "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
@@ -137,6 +147,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
     from policygraph.namespaces import DCTERMS, ELI, PG, SKOS
 
     labels = dataset.values(SKOS.prefLabel, language="en")
+    labels_zh = dataset.values(SKOS.prefLabel, language="zh-hans")  # Oxigraph's lower case
     titles = dataset.values(DCTERMS.title, language="en")
     numbers = dataset.values(ELI.id_local)
     years = dataset.values(PG.year)
@@ -165,6 +176,8 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
                 int(division.get(region) in AUTONOMOUS),
                 index.regions[parent] if has_parent and parent is not None else "",
                 parent_label if has_parent and parent_label is not None else "",
+                labels_zh.get(region, ""),
+                division.get(region, ""),
             )
         )
         ancestor_rows.extend((rid, str(a)) for a in index.ancestors(region))
@@ -236,7 +249,31 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
     ]
 
     claim_rows = _claims(dataset, index, labels)
-    return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
+    names = _names(dataset, region_ids)
+    return TableRows(
+        fingerprint, region_rows, names, ancestor_rows, document_rows, cell_rows, claim_rows
+    )
+
+
+def _names(dataset: StoreView, region_ids: dict[URIRef, int]) -> list[tuple[int, str, str, int]]:
+    """Every name of every region (:mod:`policygraph.regionnames`), with its key, each once."""
+    from rdflib import Literal
+
+    from policygraph.namespaces import SKOS
+
+    found: dict[tuple[int, str], tuple[int, str, str, int]] = {}
+    for predicate, kind in (
+        (SKOS.prefLabel, PREFERRED),
+        (SKOS.altLabel, ALTERNATIVE),
+        (SKOS.hiddenLabel, ALTERNATIVE),
+    ):
+        for region, name in dataset.subject_objects(predicate):
+            rid = region_ids.get(region)  # type: ignore[call-overload]
+            if rid is None or not isinstance(name, Literal) or not (key := name_key(name)):
+                continue
+            if (rid, key) not in found or found[rid, key][3] > kind:
+                found[rid, key] = (rid, key, str(name), kind)
+    return sorted(found.values())
 
 
 def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
@@ -314,12 +351,21 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     return rows
 
 
+#: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
+_REGION_INFO = (
+    "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
+    " COALESCE(p.label_zh, ''), r.parent_label"
+)
+_PARENT = "LEFT JOIN region p ON p.code = r.parent_code AND r.parent_code != ''"
+
+
 class GapTable:
     """A written table, opened read-only."""
 
     def __init__(self, db: sqlite3.Connection, name: str = "the gap table") -> None:
         self._db = db
         self._name = name
+        self._names: RegionNames | None = None
 
     def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
         try:
@@ -423,6 +469,26 @@ class GapTable:
             marks = ",".join("?" * len(chunk))
             found += self._execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
         return found
+
+    def name_matches(self, key: str) -> list[tuple[RegionInfo, int]]:
+        """The regions bearing a name with this key (:func:`policygraph.regionnames.name_key`),
+        each with the kind of that name: one indexed lookup."""
+        rows = self._execute(
+            f"{_REGION_INFO}, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            f" {_PARENT} WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        return [(RegionInfo(*row[:8]), int(row[8])) for row in rows]
+
+    def region_names(self) -> RegionNames:
+        """Every region and name, in memory (read once: for a search, or the closest names)."""
+        if self._names is None:
+            regions = self._execute(f"{_REGION_INFO} FROM region r {_PARENT}").fetchall()
+            names = self._execute(
+                "SELECT r.code, n.name, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            ).fetchall()
+            self._names = RegionNames((RegionInfo(*row) for row in regions), names)
+        return self._names
 
     def close(self) -> None:
         self._db.close()

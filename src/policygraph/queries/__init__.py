@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,8 +29,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policygraph import namespaces as ns
+from policygraph import regionnames
 from policygraph.errors import QueryError
 from policygraph.namespaces import XSD
+from policygraph.regionnames import NameSource, RegionInfo, RegionNames, resolve_name
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -38,10 +41,13 @@ __all__ = [
     "ParamError",
     "QueryResult",
     "declare_prefixes",
+    "find_regions",
     "library",
     "load",
     "parse_named",
     "readable_syntax_error",
+    "region_code",
+    "region_names",
     "run_query",
 ]
 
@@ -236,7 +242,9 @@ def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
         iri = _iri(value, fail)
     elif param.kind == "region":
         if not _REGION_CODE.fullmatch(value):
-            raise fail("a region code is six digits (GB/T 2260), e.g. 620923, or CN")
+            if not value or value.isdigit():
+                raise fail("a region code is six digits (GB/T 2260), e.g. 620923, or CN")
+            value = _region_name(store, value, fail)
         iri = ns.region(value)
     elif param.kind in (*CONCEPT_KINDS, "source"):
         if not _SLUG.fullmatch(value):
@@ -260,6 +268,48 @@ def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
     if not store.query(f"ASK {{ {check} }}").askAnswer:
         raise fail(f"no such {what} in the graph")
     return iri
+
+
+#: The names of a store without a gap table (a SPARQL endpoint), read once per store.
+_NAMES: weakref.WeakKeyDictionary[GraphStore, RegionNames] = weakref.WeakKeyDictionary()
+
+
+def region_names(store: GraphStore) -> NameSource:
+    """Where the store's region names are looked up: its gap table (an indexed lookup per
+    name), else every name read once with one SELECT."""
+    table = store.gap_table()
+    if table is not None:
+        return table
+    names = _NAMES.get(store)
+    if names is None:
+        names = _NAMES[store] = regionnames.from_rows(
+            store.select(regionnames.NAMES_QUERY), store.select(regionnames.REGIONS_QUERY)
+        )
+    return names
+
+
+def find_regions(store: GraphStore, text: str, *, limit: int = 20) -> list[RegionInfo]:
+    """The regions whose names (Chinese, short, English, pinyin, aliases; or the code) match
+    ``text``, best first: exact, prefix, substring, then close (see ``RegionNames.search``)."""
+    return region_names(store).region_names().search(text, limit)
+
+
+def _region_name(store: GraphStore, name: str, fail: Callable[[str], ParamError]) -> str:
+    try:
+        return resolve_name(region_names(store), name).code
+    except ValueError as exc:  # UnknownName, AmbiguousName: the message lists the regions
+        raise fail(str(exc)) from None
+
+
+def region_code(store: GraphStore, value: str, *, option: str) -> str:
+    """The code of the region ``value`` names (a code, or a name as ``--param`` takes it), for
+    options that are not query parameters (``viz --focus``); refused as ``option``."""
+    param = Param(option.lstrip("-"), "region")
+    try:
+        term = _term(store, NamedQuery(option, "", ""), param, value)
+    except ParamError as exc:
+        raise exc.for_option(option) from None
+    return str(term).rsplit("/", 1)[-1]
 
 
 def resolve(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from policygraph.queries import region_code
 from policygraph.reports import viz
 from policygraph.reports.network import check_size, neighbourhood, project, studied, within
 from policygraph.store.base import GraphStore
@@ -26,6 +27,11 @@ def select_view(
 ) -> tuple[nx.MultiDiGraph, str]:
     """The graph to draw and a subtitle saying what it is. Without ``region`` or ``focus``, the
     studied part of the graph: at national scale the division list alone names 3,213 regions."""
+    # A region may be named (肃北, Subei): resolved to its code, refused under its option.
+    if region:
+        region = region_code(store, region, option="--within")
+    if focus and ":" not in focus:  # a node IRI is taken as it is
+        focus = region_code(store, focus, option="--focus")
     graph = project(store, tier=tier, every_page=every_page)
     parts = []
     if not region and not focus:
