@@ -31,6 +31,7 @@ from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
 from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
+from policygraph.wording import count
 
 if TYPE_CHECKING:
     from policygraph.validation import ValidationReport, Violation
@@ -139,17 +140,13 @@ def _writing(path: Path) -> Iterator[None]:
         ) from None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _render_report(report: ValidationReport) -> None:
     if report.violations:
-        click.echo(_count(len(report.violations), "violation") + ":")
+        click.echo(count(len(report.violations), "violation") + ":")
         for line in _violation_lines(report.violations):
             click.echo(line)
     if report.warnings:
-        click.echo(_count(len(report.warnings), "warning") + ":")
+        click.echo(count(len(report.warnings), "warning") + ":")
         for line in _violation_lines(report.warnings):
             click.echo(line)
     click.echo("conforms" if report.conforms else "does not conform")
@@ -161,27 +158,32 @@ def build(obj: Context) -> None:
     """Read data/ and ontology/, validate, and write the store; print counts."""
     summary = build_store(obj.store, obj.inputs)
     click.echo(
-        f"read {summary.quads:,} quads in {len(summary.graphs)} graphs from {obj.inputs.data}"
+        f"read {count(summary.quads, 'quad')} in {count(len(summary.graphs), 'graph')} "
+        f"from {obj.inputs.data}"
     )
     _section("", {shorten(g): n for g, n in summary.graphs.items()}, heading=False)
     if not summary.report.conforms:
         _render_report(summary.report)
         click.echo("store not written; the previous store is kept", err=True)
         sys.exit(1)
-    warnings = f", {len(summary.report.warnings)} warnings" if summary.report.warnings else ""
+    warnings = (
+        f", {count(len(summary.report.warnings), 'warning')}" if summary.report.warnings else ""
+    )
     where = f"wrote {obj.store}" if summary.written else f"built {obj.store}"
     units = summary.report.validated + summary.report.reused
     reused = (
-        f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
+        f" ({summary.report.reused} of {count(units, 'unit')} unchanged)"
+        if summary.report.reused
+        else ""
     )
     click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
     if summary.kept:
         click.echo(
-            f"kept the {summary.derived:,} triples of gap cells in graph/derived: "
+            f"kept the {count(summary.derived, 'triple')} of gap cells in graph/derived: "
             "nothing they are derived from changed"
         )
     else:
-        click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
+        click.echo(f"derived {count(summary.derived, 'triple')} of gap cells into graph/derived")
 
 
 @cli.command()
@@ -249,10 +251,10 @@ def stats(obj: Context, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{result.quads:,} quads")
+    click.echo(count(result.quads, "quad"))
     click.echo(
-        f"{result.regions_in_use:,} regions in use below the nation, "
-        f"{result.former_regions:,} former codes"
+        f"{count(result.regions_in_use, 'region')} in use below the nation, "
+        f"{count(result.former_regions, 'former code')}"
     )
     if result.autonomous:
         width = max(len(kind) for kind in result.autonomous)
@@ -393,10 +395,10 @@ def query(
 @click.option(
     "--level",
     "levels",
-    type=click.Choice(["county", "prefectural", "provincial", "national"]),
     multiple=True,
-    help="Regions at this level; repeat for several [default: county; with --autonomous: "
-    "prefectural and county, the autonomous prefectures, counties and banners].",
+    help="Regions at this level (county, prefectural, provincial or national); repeat for "
+    "several [default: county; with --autonomous: prefectural and county, the autonomous "
+    "prefectures, counties and banners].",
 )
 @tier_option
 @click.option("--domain", help="One risk domain, e.g. pension or medical.")
@@ -519,7 +521,8 @@ def viz_command(
         graph = write_view(
             store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
         )
-    click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    nodes, edges = count(graph.number_of_nodes(), "node"), count(graph.number_of_edges(), "edge")
+    click.echo(f"wrote {output}: {nodes}, {edges}")
 
 
 @cli.command()
@@ -544,7 +547,7 @@ def site(obj: Context, output: Path, every_page: bool) -> None:
         from policygraph.reports.site import write_site
 
         pages = write_site(store, output, every_page=every_page)
-    click.echo(f"wrote {pages} pages into {output}")
+    click.echo(f"wrote {count(pages, 'page')} into {output}")
 
 
 @cli.group(name="import")
@@ -567,7 +570,7 @@ def _write_tables(directory: Path, files: dict[str, str]) -> None:
         target = directory / name
         with _writing(target):
             write_atomic(target, text)
-        click.echo(f"wrote {target} ({_count(text.count(chr(10)) - 1, 'row')})", err=True)
+        click.echo(f"wrote {target} ({count(text.count(chr(10)) - 1, 'row')})", err=True)
 
 
 @import_group.command(name="divisions")
@@ -601,7 +604,7 @@ def import_census(obj: Context, upstream: Path | None) -> None:
     with _upstream_errors(source):
         files, unmapped = convert_census(source)
     _write_tables(obj.inputs.national_dir, files)
-    click.echo(f"{_count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
+    click.echo(f"{count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
     for row in unmapped:
         click.echo(f"  row {row.line}: {row.code} {row.name}: {row.reason}", err=True)
 

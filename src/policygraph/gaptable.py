@@ -96,6 +96,8 @@ class CellRow:
     surveyed: bool
     parent: str
     parent_label: str
+    label_zh: str
+    autonomous: bool
     tier: str
     status: str
     rest: int
@@ -416,6 +418,7 @@ class GapTable:
         ``within`` a region IRI: that region and the regions under it)."""
         sql = [
             "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
+            "r.label_zh, r.autonomous,",
             "c.tier, c.status, c.rest, c.evidence, c.fallback",
             "FROM cell c JOIN region r ON r.id = c.region",
             "WHERE c.domain = ? AND r.level = ?",
@@ -441,11 +444,13 @@ class GapTable:
                 surveyed=bool(row[4]),
                 parent=row[5],
                 parent_label=row[6],
-                tier=row[7],
-                status=row[8],
-                rest=row[9],
-                evidence=tuple(orjson.loads(row[10])),
-                fallback=tuple((i, r) for i, r in orjson.loads(row[11])),
+                label_zh=row[7],
+                autonomous=bool(row[8]),
+                tier=row[9],
+                status=row[10],
+                rest=row[11],
+                evidence=tuple(orjson.loads(row[12])),
+                fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
             )
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:

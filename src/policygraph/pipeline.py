@@ -24,6 +24,7 @@ from policygraph.datafiles import read_bounded, write_atomic
 from policygraph.errors import SourceError, StoreError
 from policygraph.resources import ontology_files
 from policygraph.sources import discover
+from policygraph.wording import count
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -383,7 +384,7 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
 def _refuse(inputs: Inputs, report: ValidationReport) -> SourceError:
     return SourceError(
         inputs.data,
-        f"the data does not conform to the shapes ({len(report.violations)} violations)",
+        f"the data does not conform to the shapes ({count(len(report.violations), 'violation')})",
         fix="run `policygraph validate` to list them",
     )
 

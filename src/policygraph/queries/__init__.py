@@ -248,26 +248,52 @@ def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
         iri = ns.region(value)
     elif param.kind in (*CONCEPT_KINDS, "source"):
         if not _SLUG.fullmatch(value):
-            raise fail(
-                f"not a {param.kind}: write its slug (lower-case letters, digits, hyphens)"
-                " or its IRI"
-            )
+            raise fail(_no_such(store, param.kind))
         iri = ns.source(value) if param.kind == "source" else ns.concept(param.kind, value)
     else:
         raise fail("not a valid IRI; write the full IRI, e.g. https://w3id.org/policygraph/…")
-    if param.kind == "region":
-        check, what = f"{iri.n3()} a <{ns.PG.Region}>", "region"
-    elif param.kind in CONCEPT_KINDS:
-        check, what = f"{iri.n3()} <{ns.SKOS.inScheme}> <{ns.scheme(param.kind)}>", param.kind
-    elif param.kind == "source":
-        check, what = f"{iri.n3()} a <{ns.PG.Source}>", "source"
-    elif param.kind == "document":
-        check, what = f"{iri.n3()} a <{ns.PG.PolicyDocument}>", "document"
-    else:
-        return iri
-    if not store.query(f"ASK {{ {check} }}").askAnswer:
-        raise fail(f"no such {what} in the graph")
+    _check_exists(store, param.kind, iri, fail)
     return iri
+
+
+def _check_exists(
+    store: GraphStore, kind: str, iri: URIRef, fail: Callable[[str], ParamError]
+) -> None:
+    """Refuse an IRI the graph does not hold as a ``kind``, saying what would do."""
+    if kind == "region":
+        check = f"{iri.n3()} a <{ns.PG.Region}>"
+    elif kind in CONCEPT_KINDS:
+        check = f"{iri.n3()} <{ns.SKOS.inScheme}> <{ns.scheme(kind)}>"
+    elif kind == "source":
+        check = f"{iri.n3()} a <{ns.PG.Source}>"
+    elif kind == "document":
+        check = f"{iri.n3()} a <{ns.PG.PolicyDocument}>"
+    else:
+        return
+    if not store.query(f"ASK {{ {check} }}").askAnswer:
+        raise fail(_no_such(store, kind))
+
+
+#: The most valid values a message lists.
+MAX_LISTED = 30
+
+
+def _no_such(store: GraphStore, kind: str) -> str:
+    """``no such tier; use one of assistance, commercial, insurance``: the values of the
+    kind's scheme (or the sources) in the graph."""
+    if kind == "region":
+        return "no such region in the graph; find its code with `policygraph regions NAME`"
+    if kind == "document":
+        return "no such document in the graph; write its IRI"
+    if kind == "source":
+        listing = f"SELECT ?v WHERE {{ ?v a <{ns.PG.Source}> }}"
+    else:
+        listing = f"SELECT ?v WHERE {{ ?v <{ns.SKOS.inScheme}> <{ns.scheme(kind)}> }}"
+    values = sorted({ns.slug(v) for (v,) in store.select(listing)})
+    if not values:
+        return f"no such {kind}: the graph has none"
+    shown = ", ".join(values[:MAX_LISTED]) + (", …" if len(values) > MAX_LISTED else "")
+    return f"no such {kind}; use one of {shown}"
 
 
 #: The names of a store without a gap table (a SPARQL endpoint), read once per store.
