@@ -7,6 +7,7 @@ non-zero exit; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
 from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
+from policygraph.progress import Progress
 from policygraph.queries import ParamError, parse_named, run_query
 from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
@@ -113,6 +115,16 @@ within_option = click.option(
 )
 
 
+def _progress() -> Progress | None:
+    """Phase lines on stderr for work past two seconds (:mod:`policygraph.progress`): on a
+    terminal, or wherever ``POLICYGRAPH_PROGRESS=1`` (``0``: never). Piped, stderr keeps the
+    one line an error gives."""
+    wanted = os.environ.get("POLICYGRAPH_PROGRESS", "")
+    if wanted == "0" or (wanted != "1" and not sys.stderr.isatty()):
+        return None
+    return Progress(lambda line: click.echo(line, err=True))
+
+
 def pass_context(func: F) -> F:
     return click.pass_obj(func)  # type: ignore[return-value]
 
@@ -156,7 +168,7 @@ def _render_report(report: ValidationReport) -> None:
 @pass_context
 def build(obj: Context) -> None:
     """Read data/ and ontology/, validate, and write the store; print counts."""
-    summary = build_store(obj.store, obj.inputs)
+    summary = build_store(obj.store, obj.inputs, progress=_progress())
     click.echo(
         f"read {count(summary.quads, 'quad')} in {count(len(summary.graphs), 'graph')} "
         f"from {obj.inputs.data}"
@@ -194,7 +206,9 @@ def validate(obj: Context) -> None:
     from policygraph.pipeline import cache_dir
 
     try:
-        report = run_build(obj.inputs, cache=cache_dir(obj.store), derive_cells=False).report
+        report = run_build(
+            obj.inputs, cache=cache_dir(obj.store), derive_cells=False, progress=_progress()
+        ).report
     except PolicyGraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -217,7 +231,7 @@ def validate(obj: Context) -> None:
 def export_command(obj: Context, fmt: str, output: Path | None) -> None:
     """Serialise the graph (ttl, nt: the union; trig, jsonld: a graph per source; graphml: the
     projection the views draw)."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         from policygraph.export import export
         from policygraph.reports.network import project, to_graphml
 
@@ -235,7 +249,7 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
 @pass_context
 def stats(obj: Context, fmt: str) -> None:
     """Counts by class, source and level."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         from policygraph.stats import graph_stats
 
         result = graph_stats(store)
@@ -366,7 +380,7 @@ def query(
     if (name is None) == (expression is None):
         raise QueryError("give a query NAME or FILE, or -e SPARQL (one of them)")
     named = parse_named("-e", expression) if expression is not None else load_query(name or "")
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         if show:
             click.echo(bind(store, named, _params(params)), nl=False)
             return
@@ -437,7 +451,7 @@ def gaps(
     if not levels:
         levels = ("prefectural", "county") if autonomous else ("county",)
     with (
-        open_store(obj.store, obj.inputs) as store,
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _options(tier="--tier", domain="--domain", within="--within", level="--level"),
     ):
         report = find_gaps(
@@ -471,7 +485,7 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     Exact names first, then names that start with QUERY, that hold it, and that look alike."""
     from policygraph.queries import find_regions
 
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         found = find_regions(store, text, limit=limit)
     if not found:
         click.echo(f"no region has a name like {text!r}", err=True)
@@ -512,7 +526,7 @@ def viz_command(
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
     with (
-        open_store(obj.store, obj.inputs) as store,
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _writing(output),
         _options(tier="--tier", within="--within", focus="--focus"),
     ):
@@ -543,10 +557,10 @@ def viz_command(
 @pass_context
 def site(obj: Context, output: Path, every_page: bool) -> None:
     """Write the static browse pages (and their .json twins)."""
-    with open_store(obj.store, obj.inputs) as store, _writing(output):
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output, every_page=every_page)
+        pages = write_site(store, output, every_page=every_page, progress=_progress())
     click.echo(f"wrote {count(pages, 'page')} into {output}")
 
 
@@ -689,7 +703,10 @@ def serve(
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     web.log.addHandler(handler)
     web.log.setLevel(logging.WARNING if quiet else logging.INFO)
-    with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
+    with (
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
         source = web.source_for(store, Path(scratch))
         if site_dir is None:
             # Written by a separate process, so that the endpoint answers meanwhile.
@@ -698,7 +715,9 @@ def serve(
             command += ["--data", str(obj.inputs.data)]
             command += ["--national" if obj.inputs.national else "--no-national"]
             command += ["site", "--all", "-o", str(site_dir)]
-            pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            quiet_env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}  # the log is serve's
+            writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=quiet_env)
+            pages = web.Pages(site_dir, writer)
         else:
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)

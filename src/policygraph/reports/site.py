@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from rdflib import Literal, URIRef
 
 from policygraph.gaps import TIERS, find_gaps
 from policygraph.namespaces import BASE, bcp47_case, shorten
+from policygraph.progress import Progress
 from policygraph.queries import library, run_query
 from policygraph.reports import viz
 from policygraph.reports.gapreport import to_html as gap_report_html
@@ -25,6 +28,7 @@ from policygraph.reports.network import KINDS, neighbourhood, page_path, project
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
+from policygraph.wording import count
 
 __all__ = ["write_site"]
 
@@ -244,14 +248,21 @@ def _claim_checks(store: GraphStore) -> dict[str, list[dict[str, str]]]:
 
 
 def write_site(
-    store: GraphStore, out: Path, *, every_page: bool = False, overview: bool | None = None
+    store: GraphStore,
+    out: Path,
+    *,
+    every_page: bool = False,
+    overview: bool | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the browse site into ``out``; returns the number of HTML pages written.
 
     A region gets a page when a source studies it (see :func:`network.project`), or every
     region with ``every_page``. With ``overview``, ``gaps.html`` summarises the nation by
     province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
-    by default, when the graph holds regions no source studies."""
+    by default, when the graph holds regions no source studies. What it writes is told to
+    ``progress``, part by part."""
+    tell: Callable[[str, str], None] = progress.done if progress else lambda phase, what: None
     site = _Site(store, out, every_page=every_page)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
@@ -265,6 +276,7 @@ def write_site(
     gaps = _gap_sections(store)
     observations = _observations(store)
     checks = _claim_checks(store)
+    tell("reading", f"{count(len(site.pages), 'page')} to write, with their gap cells and facts")
     pages = 0
     for iri, node in sorted(site.graph.nodes(data=True)):
         if iri not in site.pages:
@@ -276,6 +288,9 @@ def write_site(
             extra = {"checks": checks.get(iri, [])}
         site.node_page(iri, extra)
         pages += 1
+    kinds = Counter(site.graph.nodes[iri]["kind"] for iri in site.pages)
+    listed = ", ".join(count(kinds[kind], kind) for kind in KINDS if kinds[kind])
+    tell("writing", f"{count(pages, 'page')} into {out} ({listed})")
     for name, query in sorted(library().items()):
         data = {
             "name": name,
@@ -287,6 +302,7 @@ def write_site(
         site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data)
         pages += 1
     pages += _write_index(site, gaps)
+    tell("writing", f"{count(len(library()), 'query page')} and index.html")
     write_view(store, out / "graph.html", site=out, asset_prefix=ASSETS, every_page=every_page)
     for tier in TIERS:
         write_view(
@@ -298,9 +314,11 @@ def write_site(
             every_page=every_page,
         )
     pages += 1 + len(TIERS)
+    tell("writing", "graph.html and " + ", ".join(f"graph-{tier}.html" for tier in TIERS))
     report = find_gaps(store, every_cell=not overview)
     (out / "gaps.html").write_text(gap_report_html(report), encoding="utf-8")
     pages += 1
+    tell("writing", "gaps.html")
     return pages
 
 
