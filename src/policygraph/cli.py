@@ -726,7 +726,7 @@ def serve(
         bound = sock.getsockname()
         click.echo(
             f"serving http://{host}:{bound[1]}/ (SPARQL endpoint: /sparql, "
-            f"{len(pool.workers)} query workers, {timeout:g} s per query); Ctrl-C stops",
+            f"{count(len(pool.workers), 'query worker')}, {timeout:g} s per query); Ctrl-C stops",
             err=True,
         )
         try:
