@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import replace
@@ -140,7 +142,8 @@ def test_text_report_groups_by_region_and_ends_with_summary_and_disagreements(
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(
-        line.startswith("622926  Dongxiang Autonomous County  [NOT SURVEYED") for line in lines
+        line.startswith("622926  Dongxiang Autonomous County  东乡族自治县  [NOT SURVEYED")
+        for line in lines
     )
     summary = next(i for i, line in enumerate(lines) if re.match(r"\d+ regions \(", line))
     assert lines[summary] == (
@@ -159,14 +162,21 @@ def test_json_report_has_a_stable_schema(invoke: Invoke) -> None:
     assert set(data) == {"schema", "statuses", "filters", "summary", "regions"}
     assert data["summary"]["by_status"] == {"own": 1, "general-only": 0, "inherited": 20, "none": 0}
     region = data["regions"][0]
-    assert set(region) == {"iri", "code", "label", "surveyed", "population", "cells"}
+    assert set(region) == {"iri", "code", "label", "label_zh", "surveyed", "population", "cells"}
+    assert (region["label"], region["label_zh"]) == (
+        "Zhangjiachuan Hui Autonomous County",
+        "张家川回族自治县",
+    )
     assert set(region["cells"][0]) == {"tier", "status", "evidence", "fallback", "claims"}
 
 
 def test_csv_report_has_one_row_per_cell(invoke: Invoke) -> None:
     result = invoke("gaps", "--within", "620000", "--tier", "commercial", "--format", "csv")
     lines = result.stdout.splitlines()
-    assert lines[0] == ("code,region,tier,status,surveyed,population,evidence,fallback,claims,iri")
+    assert lines[0] == (
+        "code,region,region_zh,parent,parent_label,autonomous,tier,status,surveyed,population,"
+        "evidence,fallback,fallback_numbers,fallback_titles,claims,iri"
+    )
     assert len(lines) == 1 + 86  # every county-level unit of Gansu, surveyed or not
     seed = invoke(
         "gaps", "--within", "620000", "--tier", "commercial", "--format", "csv", seed=True
@@ -213,15 +223,27 @@ def test_html_report_is_one_self_contained_escaped_page(invoke: Invoke, data_cop
     assert parser.external == []
 
 
-def test_unknown_filter_values_are_one_line(invoke: Invoke) -> None:
+def test_unknown_filter_values_are_one_line_listing_the_valid_ones(invoke: Invoke) -> None:
     for args, expect in (
-        (["--within", "629999"], "no such region"),
-        (["--tier", "comercial"], "no such tier"),
-        (["--domain", "pensions"], "no such domain"),
+        (["--within", "629999"], "Error: --within 629999: no such region"),
+        (
+            ["--tier", "comercial"],
+            "Error: --tier comercial: no such tier; use one of assistance, commercial, insurance",
+        ),
+        (
+            ["--domain", "pensions"],
+            "Error: --domain pensions: no such domain; use one of elderly-care, general, "
+            "maternity, medical, minimum-living, pension, unemployment, work-injury",
+        ),
+        (
+            ["--level", "town"],
+            "Error: --level town: no such level; use one of county, national, prefectural, "
+            "provincial",
+        ),
     ):
         result = invoke("gaps", *args)
         assert result.exit_code == 2, result.output
-        assert result.stderr.count("\n") == 1 and expect in result.stderr
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith(expect)
 
 
 def test_render_covers_every_format(autonomous: GapReport) -> None:
@@ -240,6 +262,8 @@ def test_render_covers_every_format(autonomous: GapReport) -> None:
         {"level": "provincial", "status": "inherited"},
         {"status": "none", "domain": "unemployment"},
         {"within": "620900", "autonomous": True},
+        {"within": "620923"},
+        {"within": "620900", "level": ["prefectural", "county"]},
     ],
 )
 def test_the_gap_table_says_what_the_named_queries_say(
@@ -255,6 +279,31 @@ def test_the_gap_table_says_what_the_named_queries_say(
     assert from_table == from_queries
 
 
+def test_within_a_region_includes_the_region_itself(invoke: Invoke, store: GraphStore) -> None:
+    """Regression: "within" meant strictly below, so `gaps --within 620923` (a county) listed
+    nothing and `--within 620900 --level prefectural` left out Jiuquan itself."""
+    subei = find_gaps(store, within="620923")
+    assert [(g.code, g.tier) for g in subei.gaps] == [
+        ("620923", "assistance"),
+        ("620923", "insurance"),
+        ("620923", "commercial"),
+    ]
+    jiuquan = find_gaps(store, within="620900", level=["prefectural", "county"])
+    assert {g.code for g in jiuquan.gaps} >= {"620900", "620923", "620924"}
+    seed = find_gaps(open_store("memory", SEED), within="620923")
+    assert [g.code for g in seed.gaps] == ["620923"] * 3
+    for name, params in (
+        ("gaps/no-dedicated-policy", {"within": "620923"}),
+        ("gaps/coverage-matrix", {"within": "620923"}),
+        ("gaps/provision", {"within": "620923"}),
+        ("lookup/regions", {"within": "620900"}),
+    ):
+        codes = {str(r["code"]) for r in run_query(store, name, params).dicts()}
+        assert params["within"] in codes, name
+    result = invoke("gaps", "--within", "620923")
+    assert "3 cells" in result.stdout and "620923  Subei Mongol Autonomous County" in result.stdout
+
+
 def test_a_tier_or_region_given_as_an_iri_selects_the_same_cells(store: GraphStore) -> None:
     by_code = find_gaps(store, tier="commercial", within="620000")
     by_iri = find_gaps(
@@ -263,3 +312,51 @@ def test_a_tier_or_region_given_as_an_iri_selects_the_same_cells(store: GraphSto
         within="https://w3id.org/policygraph/id/region/620000",
     )
     assert by_code.gaps and by_iri.gaps == by_code.gaps
+
+
+def test_the_csv_report_names_the_region_its_parent_and_its_fallback_documents(
+    invoke: Invoke,
+) -> None:
+    result = invoke("gaps", "--within", "620923", "--tier", "commercial", "--format", "csv")
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["region"] == "Subei Mongol Autonomous County"
+    assert row["region_zh"] == "肃北蒙古族自治县"
+    assert (row["parent"], row["parent_label"], row["autonomous"]) == (
+        "620900",
+        "Jiuquan City",
+        "true",
+    )
+    assert row["fallback_numbers"].split("; ") == [
+        "甘政办发〔2015〕80号",
+        "甘政办发〔2018〕162号",
+        "甘政办发〔2021〕117号",
+    ]
+    titles = row["fallback_titles"].split("; ")
+    assert len(titles) == 3 and all(titles)
+    assert len(row["fallback"].split(";")) == 3  # the IRIs, beside them
+    county = invoke("gaps", "--within", "620902", "--tier", "commercial", "--format", "csv")
+    assert next(csv.DictReader(io.StringIO(county.stdout)))["autonomous"] == "false"
+
+
+def test_one_region_is_not_one_regions(invoke: Invoke) -> None:
+    lines = invoke("gaps", "--within", "肃北").stdout.splitlines()
+    assert lines[2] == "620923  Subei Mongol Autonomous County  肃北蒙古族自治县  [surveyed]  " + (
+        "population 15,093"
+    )
+    assert "1 region (1 surveyed, 0 not), 3 cells: " in lines[-2]
+
+
+def test_the_province_table_lines_up_with_chinese_names(invoke: Invoke) -> None:
+    from policygraph.reports.textwidth import width
+
+    lines = invoke("gaps").stdout.splitlines()
+    start = lines.index("By province (every matching cell; not surveyed is not no policy):")
+    table = lines[start + 1 : lines.index("", start)]
+    assert any("620000 Gansu Province 甘肃省" in line for line in table)
+    assert (
+        len(table) == 1 + 31
+    )  # a header and the provincial units with counties (not HK, Macao, Taiwan)
+    # Every cell after the name is of fixed width: lines of one width in terminal columns (a
+    # Chinese character takes two) are lines whose columns line up.
+    assert len({width(line) for line in table}) == 1
+    assert len({len(line) for line in table}) > 1  # counted in characters, they differ

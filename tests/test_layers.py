@@ -16,10 +16,10 @@ PACKAGE = Path(policygraph.__file__).parent
 
 #: Position of each module in the flow; a module may import modules at its own position or before.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "namespaces", "resources", "datafiles"),
+    ("errors", "namespaces", "resources", "datafiles", "wording", "progress"),
     ("sources", "national"),
     ("mapping", "cube", "territory"),
-    ("build", "validation", "shacl", "derive", "gaptable"),
+    ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),
     ("store",),
     ("queries",),
     ("gaps", "stats", "export"),

@@ -287,7 +287,7 @@ def expected_cells(
         if r.level != level:
             continue
         ancestors = world.ancestors(r.code)
-        if within and within not in ancestors:
+        if within and within != r.code and within not in ancestors:  # the region itself too
             continue
         if autonomous and r.division not in AUTONOMOUS:
             continue

@@ -191,7 +191,15 @@ def test_fiscal_ratio_is_computed_in_sparql(invoke: Invoke) -> None:
             "no such region",
         ),
         (["lookup/indicator", "--param", "indicator=gdp", "--param", "region=62"], "six digits"),
-        (["gaps/no-dedicated-policy", "--param", "tier=comercial"], "no such tier"),
+        (
+            ["gaps/no-dedicated-policy", "--param", "tier=comercial"],
+            "--param tier=comercial: no such tier; use one of assistance, commercial, insurance",
+        ),
+        (
+            ["lookup/indicator", "--param", "indicator=gpd"],
+            "--param indicator=gpd: no such indicator; use one of autonomous-townships, ",
+        ),
+        (["lookup/regions", "--param", "level=town"], "no such level; use one of county, "),
         (["lookup/indicator"], "missing required parameter"),
         (["gaps/no-dedicated-policy", "--param", "colour=red"], "unknown parameter 'colour'"),
         (["gaps/no-dedicated-policy", "--param", "tier"], "is not NAME=VALUE"),
@@ -220,3 +228,14 @@ def test_queries_lists_every_named_query(invoke: Invoke) -> None:
 
 def test_named_query_objects_are_public() -> None:
     assert all(isinstance(q, NamedQuery) for q in LIBRARY.values())
+
+
+def test_the_table_format_lines_up_chinese_cells(invoke: Invoke) -> None:
+    from policygraph.reports.textwidth import width
+
+    result = invoke("query", "lookup/regions", "--param", "within=620900")
+    lines = result.stdout.splitlines()[:-1]  # without "(8 rows)"
+    assert any("酒泉市" in line for line in lines)
+    column = lines[0].index("level")  # the column after the Chinese names
+    for line in lines[2:]:
+        assert width(line[: line.index("id/level/")]) == column, line

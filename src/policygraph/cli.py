@@ -7,6 +7,7 @@ non-zero exit; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,13 +23,17 @@ from policygraph.export import FORMATS as EXPORT_FORMATS
 from policygraph.gaps import STATUSES, find_gaps
 from policygraph.namespaces import shorten
 from policygraph.pipeline import DEFAULT_STORE, Inputs, build_store, open_store
+from policygraph.progress import Progress
 from policygraph.queries import ParamError, parse_named, run_query
 from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
+from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
+from policygraph.wording import count
 
 if TYPE_CHECKING:
     from policygraph.validation import ValidationReport, Violation
@@ -103,8 +108,21 @@ def cli(ctx: click.Context, store: str, data: Path | None, national: bool | None
 #: Options shared by several commands, defined once.
 tier_option = click.option("--tier", help="One security tier: assistance, insurance or commercial.")
 within_option = click.option(
-    "--within", metavar="CODE", help="Only this region, the regions under it, and what links them."
+    "--within",
+    metavar="REGION",
+    help="Only this region (a code, or a name: 肃北, Subei), the regions under it, and what "
+    "links them.",
 )
+
+
+def _progress() -> Progress | None:
+    """Phase lines on stderr for work past two seconds (:mod:`policygraph.progress`): on a
+    terminal, or wherever ``POLICYGRAPH_PROGRESS=1`` (``0``: never). Piped, stderr keeps the
+    one line an error gives."""
+    wanted = os.environ.get("POLICYGRAPH_PROGRESS", "")
+    if wanted == "0" or (wanted != "1" and not sys.stderr.isatty()):
+        return None
+    return Progress(lambda line: click.echo(line, err=True))
 
 
 def pass_context(func: F) -> F:
@@ -134,17 +152,13 @@ def _writing(path: Path) -> Iterator[None]:
         ) from None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _render_report(report: ValidationReport) -> None:
     if report.violations:
-        click.echo(_count(len(report.violations), "violation") + ":")
+        click.echo(count(len(report.violations), "violation") + ":")
         for line in _violation_lines(report.violations):
             click.echo(line)
     if report.warnings:
-        click.echo(_count(len(report.warnings), "warning") + ":")
+        click.echo(count(len(report.warnings), "warning") + ":")
         for line in _violation_lines(report.warnings):
             click.echo(line)
     click.echo("conforms" if report.conforms else "does not conform")
@@ -154,29 +168,34 @@ def _render_report(report: ValidationReport) -> None:
 @pass_context
 def build(obj: Context) -> None:
     """Read data/ and ontology/, validate, and write the store; print counts."""
-    summary = build_store(obj.store, obj.inputs)
+    summary = build_store(obj.store, obj.inputs, progress=_progress())
     click.echo(
-        f"read {summary.quads:,} quads in {len(summary.graphs)} graphs from {obj.inputs.data}"
+        f"read {count(summary.quads, 'quad')} in {count(len(summary.graphs), 'graph')} "
+        f"from {obj.inputs.data}"
     )
     _section("", {shorten(g): n for g, n in summary.graphs.items()}, heading=False)
     if not summary.report.conforms:
         _render_report(summary.report)
         click.echo("store not written; the previous store is kept", err=True)
         sys.exit(1)
-    warnings = f", {len(summary.report.warnings)} warnings" if summary.report.warnings else ""
+    warnings = (
+        f", {count(len(summary.report.warnings), 'warning')}" if summary.report.warnings else ""
+    )
     where = f"wrote {obj.store}" if summary.written else f"built {obj.store}"
     units = summary.report.validated + summary.report.reused
     reused = (
-        f" ({summary.report.reused} of {units} units unchanged)" if summary.report.reused else ""
+        f" ({summary.report.reused} of {count(units, 'unit')} unchanged)"
+        if summary.report.reused
+        else ""
     )
     click.echo(f"{where} in {summary.seconds:.2f} s; SHACL: conforms{warnings}{reused}")
     if summary.kept:
         click.echo(
-            f"kept the {summary.derived:,} triples of gap cells in graph/derived: "
+            f"kept the {count(summary.derived, 'triple')} of gap cells in graph/derived: "
             "nothing they are derived from changed"
         )
     else:
-        click.echo(f"derived {summary.derived:,} triples of gap cells into graph/derived")
+        click.echo(f"derived {count(summary.derived, 'triple')} of gap cells into graph/derived")
 
 
 @cli.command()
@@ -187,7 +206,9 @@ def validate(obj: Context) -> None:
     from policygraph.pipeline import cache_dir
 
     try:
-        report = run_build(obj.inputs, cache=cache_dir(obj.store), derive_cells=False).report
+        report = run_build(
+            obj.inputs, cache=cache_dir(obj.store), derive_cells=False, progress=_progress()
+        ).report
     except PolicyGraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -210,7 +231,7 @@ def validate(obj: Context) -> None:
 def export_command(obj: Context, fmt: str, output: Path | None) -> None:
     """Serialise the graph (ttl, nt: the union; trig, jsonld: a graph per source; graphml: the
     projection the views draw)."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         from policygraph.export import export
         from policygraph.reports.network import project, to_graphml
 
@@ -228,7 +249,7 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
 @pass_context
 def stats(obj: Context, fmt: str) -> None:
     """Counts by class, source and level."""
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         from policygraph.stats import graph_stats
 
         result = graph_stats(store)
@@ -244,10 +265,10 @@ def stats(obj: Context, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{result.quads:,} quads")
+    click.echo(count(result.quads, "quad"))
     click.echo(
-        f"{result.regions_in_use:,} regions in use below the nation, "
-        f"{result.former_regions:,} former codes"
+        f"{count(result.regions_in_use, 'region')} in use below the nation, "
+        f"{count(result.former_regions, 'former code')}"
     )
     if result.autonomous:
         width = max(len(kind) for kind in result.autonomous)
@@ -359,7 +380,7 @@ def query(
     if (name is None) == (expression is None):
         raise QueryError("give a query NAME or FILE, or -e SPARQL (one of them)")
     named = parse_named("-e", expression) if expression is not None else load_query(name or "")
-    with open_store(obj.store, obj.inputs) as store:
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         if show:
             click.echo(bind(store, named, _params(params)), nl=False)
             return
@@ -388,10 +409,10 @@ def query(
 @click.option(
     "--level",
     "levels",
-    type=click.Choice(["county", "prefectural", "provincial", "national"]),
     multiple=True,
-    help="Regions at this level; repeat for several [default: county; with --autonomous: "
-    "prefectural and county, the autonomous prefectures, counties and banners].",
+    help="Regions at this level (county, prefectural, provincial or national); repeat for "
+    "several [default: county; with --autonomous: prefectural and county, the autonomous "
+    "prefectures, counties and banners].",
 )
 @tier_option
 @click.option("--domain", help="One risk domain, e.g. pension or medical.")
@@ -430,7 +451,7 @@ def gaps(
     if not levels:
         levels = ("prefectural", "county") if autonomous else ("county",)
     with (
-        open_store(obj.store, obj.inputs) as store,
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _options(tier="--tier", domain="--domain", within="--within", level="--level"),
     ):
         report = find_gaps(
@@ -449,8 +470,32 @@ def gaps(
     click.echo(render_gaps(report, fmt), nl=False, color=True)
 
 
+@cli.command()
+@click.argument("text", metavar="QUERY")
+@click.option(
+    "--format", "fmt", type=click.Choice(REGION_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N regions."
+)
+@pass_context
+def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
+    """Find regions by name: Chinese, short, English, pinyin or an alias (any case), or code.
+
+    Exact names first, then names that start with QUERY, that hold it, and that look alike."""
+    from policygraph.queries import find_regions
+
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
+        found = find_regions(store, text, limit=limit)
+    if not found:
+        click.echo(f"no region has a name like {text!r}", err=True)
+    click.echo(render_regions(found, fmt), nl=False)
+
+
 @cli.command(name="viz")
-@click.option("--focus", metavar="CODE|IRI", help="Centre the view on a region code or node IRI.")
+@click.option(
+    "--focus", metavar="REGION|IRI", help="Centre the view on a region (code or name) or node IRI."
+)
 @click.option("--depth", type=int, default=1, show_default=True, help="Steps around --focus.")
 @within_option
 @tier_option
@@ -481,16 +526,17 @@ def viz_command(
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
     with (
-        open_store(obj.store, obj.inputs) as store,
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _writing(output),
-        _options(tier="--tier", within="--within"),
+        _options(tier="--tier", within="--within", focus="--focus"),
     ):
         from policygraph.reports.views import write_view
 
         graph = write_view(
             store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
         )
-    click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    nodes, edges = count(graph.number_of_nodes(), "node"), count(graph.number_of_edges(), "edge")
+    click.echo(f"wrote {output}: {nodes}, {edges}")
 
 
 @cli.command()
@@ -511,11 +557,11 @@ def viz_command(
 @pass_context
 def site(obj: Context, output: Path, every_page: bool) -> None:
     """Write the static browse pages (and their .json twins)."""
-    with open_store(obj.store, obj.inputs) as store, _writing(output):
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output, every_page=every_page)
-    click.echo(f"wrote {pages} pages into {output}")
+        pages = write_site(store, output, every_page=every_page, progress=_progress())
+    click.echo(f"wrote {count(pages, 'page')} into {output}")
 
 
 @cli.group(name="import")
@@ -538,7 +584,7 @@ def _write_tables(directory: Path, files: dict[str, str]) -> None:
         target = directory / name
         with _writing(target):
             write_atomic(target, text)
-        click.echo(f"wrote {target} ({_count(text.count(chr(10)) - 1, 'row')})", err=True)
+        click.echo(f"wrote {target} ({count(text.count(chr(10)) - 1, 'row')})", err=True)
 
 
 @import_group.command(name="divisions")
@@ -572,7 +618,7 @@ def import_census(obj: Context, upstream: Path | None) -> None:
     with _upstream_errors(source):
         files, unmapped = convert_census(source)
     _write_tables(obj.inputs.national_dir, files)
-    click.echo(f"{_count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
+    click.echo(f"{count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
     for row in unmapped:
         click.echo(f"  row {row.line}: {row.code} {row.name}: {row.reason}", err=True)
 
@@ -657,7 +703,10 @@ def serve(
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     web.log.addHandler(handler)
     web.log.setLevel(logging.WARNING if quiet else logging.INFO)
-    with open_store(obj.store, obj.inputs) as store, tempfile.TemporaryDirectory() as scratch:
+    with (
+        open_store(obj.store, obj.inputs, progress=_progress()) as store,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
         source = web.source_for(store, Path(scratch))
         if site_dir is None:
             # Written by a separate process, so that the endpoint answers meanwhile.
@@ -666,7 +715,9 @@ def serve(
             command += ["--data", str(obj.inputs.data)]
             command += ["--national" if obj.inputs.national else "--no-national"]
             command += ["site", "--all", "-o", str(site_dir)]
-            pages = web.Pages(site_dir, subprocess.Popen(command, stdout=subprocess.DEVNULL))
+            quiet_env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}  # the log is serve's
+            writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=quiet_env)
+            pages = web.Pages(site_dir, writer)
         else:
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
@@ -675,7 +726,7 @@ def serve(
         bound = sock.getsockname()
         click.echo(
             f"serving http://{host}:{bound[1]}/ (SPARQL endpoint: /sparql, "
-            f"{len(pool.workers)} query workers, {timeout:g} s per query); Ctrl-C stops",
+            f"{count(len(pool.workers), 'query worker')}, {timeout:g} s per query); Ctrl-C stops",
             err=True,
         )
         try:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from rdflib.term import Node
 
 from policygraph.gaptable import GapTable
-from policygraph.queries import load, resolve, run_query
+from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -91,6 +91,9 @@ class Gap:
     surveyed: bool
     parent: str = ""
     parent_label: str = ""
+    #: The region's Chinese name, and whether it is an ethnic autonomous unit.
+    label_zh: str = ""
+    autonomous: bool = False
     evidence: tuple[Document, ...] = ()
     fallback: tuple[Document, ...] = ()
     claims: tuple[ClaimCheck, ...] = ()
@@ -111,6 +114,7 @@ class Overview:
     #: Province code → {"regions", "surveyed", "population", and a count per status}.
     provinces: dict[str, dict[str, int]]
     province_labels: dict[str, str]
+    province_labels_zh: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,8 @@ def find_gaps(
     most regions have no source, and "not surveyed" is not "no policy". ``sort`` is ``code`` or
     ``population`` (largest first)."""
     levels = (level,) if isinstance(level, str) else tuple(level)
+    if within:  # a code, an IRI or a name (肃北, Subei): the report names the code
+        within = region_code(store, within, option="--within")
     gaps: list[Gap] = []
     params: dict[str, str] = {}
     table = store.gap_table()
@@ -222,7 +228,8 @@ def find_gaps(
         filters["status"] = status
     overview = None
     if not every_cell:
-        overview = replace(_overview(gaps), province_labels=province_labels(store))
+        english, chinese = province_labels(store), province_labels(store, "zh-Hans")
+        overview = replace(_overview(gaps), province_labels=english, province_labels_zh=chinese)
         gaps = [g for g in gaps if g.surveyed]
         filters["listed"] = "surveyed regions"
     if sort == "population":
@@ -257,15 +264,15 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?code ?label WHERE {
   ?region pg:level <https://w3id.org/policygraph/id/level/provincial> ;
           skos:notation ?code ; skos:prefLabel ?label .
-  FILTER(LANGMATCHES(LANG(?label), "en"))
+  FILTER(LANGMATCHES(LANG(?label), "%s"))
 }
 """
 
 
-def province_labels(store: GraphStore) -> dict[str, str]:
-    """Province code → English name, for the overview."""
+def province_labels(store: GraphStore, language: str = "en") -> dict[str, str]:
+    """Province code → name in ``language`` (en, zh-Hans), for the overview."""
     labels: dict[str, str] = {}
-    for code, label in store.select(_PROVINCES):
+    for code, label in store.select(_PROVINCES % language):
         labels.setdefault(_text(code), _text(label))
     return labels
 
@@ -352,6 +359,8 @@ def _from_table(
             surveyed=row.surveyed,
             parent=row.parent,
             parent_label=row.parent_label,
+            label_zh=row.label_zh,
+            autonomous=row.autonomous,
             # The table lists them in the report's order, each once.
             evidence=tuple(map(own.__getitem__, row.evidence)),
             fallback=tuple(map(fallback.__getitem__, row.fallback)),
@@ -384,6 +393,8 @@ def _from_queries(store: GraphStore, params: dict[str, str], status: str | None)
                 surveyed=_text(row["surveyed"]).lower() == "true",
                 parent=_text(row["parentCode"]),
                 parent_label=_text(row["parentLabel"]),
+                label_zh=_text(row["labelZh"]),
+                autonomous=_text(row["autonomous"]).lower() == "true",
                 evidence=tuple(sorted(d for d in docs if d.relation == "own")),
                 fallback=_fallback(docs),
                 claims=tuple(sorted(set(claims.get(key, [])))),

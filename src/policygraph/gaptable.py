@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from policygraph.errors import StoreError
+from policygraph.regionnames import ALTERNATIVE, PREFERRED, RegionInfo, RegionNames, name_key
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -47,7 +48,10 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE region(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,
     level TEXT NOT NULL, surveyed INTEGER NOT NULL, autonomous INTEGER NOT NULL,
-    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL, population INTEGER);
+    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL, label_zh TEXT NOT NULL,
+    division_type TEXT NOT NULL, population INTEGER);
+CREATE TABLE region_name(region INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    kind INTEGER NOT NULL);
 CREATE TABLE ancestor(region INTEGER NOT NULL, ancestor TEXT NOT NULL);
 CREATE TABLE document(
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, title TEXT NOT NULL, number TEXT NOT NULL,
@@ -64,6 +68,8 @@ CREATE TABLE claim(
 _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
+CREATE INDEX region_name_by_key ON region_name(key);
+CREATE INDEX region_by_code ON region(code);
 """
 
 
@@ -90,6 +96,8 @@ class CellRow:
     surveyed: bool
     parent: str
     parent_label: str
+    label_zh: str
+    autonomous: bool
     tier: str
     status: str
     rest: int
@@ -105,6 +113,7 @@ class TableRows:
 
     fingerprint: str
     regions: list[tuple[object, ...]]
+    names: list[tuple[int, str, str, int]]
     ancestors: list[tuple[int, str]]
     documents: list[tuple[object, ...]]
     cells: list[tuple[object, ...]]
@@ -119,7 +128,10 @@ class TableRows:
                 "INSERT INTO meta VALUES (?, ?)",
                 [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
             )
-            connection.executemany("INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?)", self.regions)
+            connection.executemany(
+                "INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.regions
+            )
+            connection.executemany("INSERT INTO region_name VALUES (?,?,?,?)", self.names)
             connection.executemany("INSERT INTO ancestor VALUES (?,?)", self.ancestors)
             connection.executemany(
                 "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
@@ -139,6 +151,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
     from policygraph.namespaces import DCTERMS, ELI, PG, SKOS
 
     labels = dataset.values(SKOS.prefLabel, language="en")
+    labels_zh = dataset.values(SKOS.prefLabel, language="zh-hans")  # Oxigraph's lower case
     titles = dataset.values(DCTERMS.title, language="en")
     numbers = dataset.values(ELI.id_local)
     years = dataset.values(PG.year)
@@ -168,6 +181,8 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
                 int(division.get(region) in AUTONOMOUS),
                 index.regions[parent] if has_parent and parent is not None else "",
                 parent_label if has_parent and parent_label is not None else "",
+                labels_zh.get(region, ""),
+                division.get(region, ""),
                 people.get(region),
             )
         )
@@ -240,7 +255,31 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
     ]
 
     claim_rows = _claims(dataset, index, labels)
-    return TableRows(fingerprint, region_rows, ancestor_rows, document_rows, cell_rows, claim_rows)
+    names = _names(dataset, region_ids)
+    return TableRows(
+        fingerprint, region_rows, names, ancestor_rows, document_rows, cell_rows, claim_rows
+    )
+
+
+def _names(dataset: StoreView, region_ids: dict[URIRef, int]) -> list[tuple[int, str, str, int]]:
+    """Every name of every region (:mod:`policygraph.regionnames`), with its key, each once."""
+    from rdflib import Literal
+
+    from policygraph.namespaces import SKOS
+
+    found: dict[tuple[int, str], tuple[int, str, str, int]] = {}
+    for predicate, kind in (
+        (SKOS.prefLabel, PREFERRED),
+        (SKOS.altLabel, ALTERNATIVE),
+        (SKOS.hiddenLabel, ALTERNATIVE),
+    ):
+        for region, name in dataset.subject_objects(predicate):
+            rid = region_ids.get(region)  # type: ignore[call-overload]
+            if rid is None or not isinstance(name, Literal) or not (key := name_key(name)):
+                continue
+            if (rid, key) not in found or found[rid, key][3] > kind:
+                found[rid, key] = (rid, key, str(name), kind)
+    return sorted(found.values())
 
 
 def _populations(dataset: StoreView) -> dict[URIRef, int]:
@@ -346,12 +385,21 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     return rows
 
 
+#: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
+_REGION_INFO = (
+    "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
+    " COALESCE(p.label_zh, ''), r.parent_label"
+)
+_PARENT = "LEFT JOIN region p ON p.code = r.parent_code AND r.parent_code != ''"
+
+
 class GapTable:
     """A written table, opened read-only."""
 
     def __init__(self, db: sqlite3.Connection, name: str = "the gap table") -> None:
         self._db = db
         self._name = name
+        self._names: RegionNames | None = None
 
     def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
         try:
@@ -398,9 +446,11 @@ class GapTable:
         within: str | None = None,
         autonomous: bool = False,
     ) -> Iterator[CellRow]:
-        """The cells of regions at ``level`` (filtered as the named queries filter them)."""
+        """The cells of regions at ``level`` (filtered as the named queries filter them;
+        ``within`` a region IRI: that region and the regions under it)."""
         sql = [
             "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
+            "r.label_zh, r.autonomous,",
             "c.tier, c.status, c.rest, c.evidence, c.fallback, r.population",
             "FROM cell c JOIN region r ON r.id = c.region",
             "WHERE c.domain = ? AND r.level = ?",
@@ -410,8 +460,11 @@ class GapTable:
             sql.append("AND c.tier = ?")
             args.append(tier)
         if within:
-            sql.append("AND c.region IN (SELECT region FROM ancestor WHERE ancestor = ?)")
-            args.append(within)
+            # The region itself and those under it, as the queries' `skos:broaderTransitive?`.
+            sql.append(
+                "AND (r.iri = ? OR c.region IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
         if autonomous:
             sql.append("AND r.autonomous = 1")
         for row in self._execute(" ".join(sql), args):
@@ -423,12 +476,14 @@ class GapTable:
                 surveyed=bool(row[4]),
                 parent=row[5],
                 parent_label=row[6],
-                tier=row[7],
-                status=row[8],
-                rest=row[9],
-                evidence=tuple(orjson.loads(row[10])),
-                fallback=tuple((i, r) for i, r in orjson.loads(row[11])),
-                population=row[12],
+                label_zh=row[7],
+                autonomous=bool(row[8]),
+                tier=row[9],
+                status=row[10],
+                rest=row[11],
+                evidence=tuple(orjson.loads(row[12])),
+                fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
+                population=row[14],
             )
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
@@ -452,6 +507,26 @@ class GapTable:
             marks = ",".join("?" * len(chunk))
             found += self._execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
         return found
+
+    def name_matches(self, key: str) -> list[tuple[RegionInfo, int]]:
+        """The regions bearing a name with this key (:func:`policygraph.regionnames.name_key`),
+        each with the kind of that name: one indexed lookup."""
+        rows = self._execute(
+            f"{_REGION_INFO}, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            f" {_PARENT} WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        return [(RegionInfo(*row[:8]), int(row[8])) for row in rows]
+
+    def region_names(self) -> RegionNames:
+        """Every region and name, in memory (read once: for a search, or the closest names)."""
+        if self._names is None:
+            regions = self._execute(f"{_REGION_INFO} FROM region r {_PARENT}").fetchall()
+            names = self._execute(
+                "SELECT r.code, n.name, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            ).fetchall()
+            self._names = RegionNames((RegionInfo(*row) for row in regions), names)
+        return self._names
 
     def close(self) -> None:
         self._db.close()

@@ -22,8 +22,10 @@ from policygraph import __version__, resources
 from policygraph import namespaces as ns
 from policygraph.datafiles import read_bounded, write_atomic
 from policygraph.errors import SourceError, StoreError
+from policygraph.progress import Progress
 from policygraph.resources import ontology_files
 from policygraph.sources import discover
+from policygraph.wording import count
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -306,11 +308,13 @@ def build(
     cache: Path | None = None,
     derive_cells: bool = True,
     staging: Staging | None = None,
+    progress: Progress | None = None,
 ) -> Build:
     """Read, validate and (when the data conforms) derive: the dataset a store is replaced with.
 
     With ``staging``, the graphs go to it as soon as they are made (a store writes them while
-    the build validates and derives) and the derived quads are not added to ``content``.
+    the build validates and derives) and the derived quads are not added to ``content``. Each
+    phase that finishes is told to ``progress``.
     """
     from policygraph.build import build_dataset as map_files
     from policygraph.build import load_ontology, load_shapes
@@ -324,6 +328,9 @@ def build(
     built = map_files(inputs.data_files(), ontology)
     content = built.content
     sizes = built.graph_sizes()
+    if progress is not None:
+        files = count(len(inputs.files()), "file")
+        progress.done("reading", f"{count(sum(sizes.values()), 'quad')} from {files}")
     keys = _graph_keys(inputs, built, sizes, digests)
     units = _units(keys, sizes)
     # The derived graph and gap table depend on the quads of the predicates derivation and
@@ -353,6 +360,8 @@ def build(
         cache=DirectoryCache(cache) if cache is not None else None,
         origins=built.origins,
     )
+    if progress is not None:
+        progress.done("validating", _validated(report))
     derived, table = 0, None
     if kept and before is not None:
         derived = int(before["quads"])
@@ -373,7 +382,20 @@ def build(
             known = before.get("parts") if before and before.get("predicates") == read else None
             key, parts = _derivation_key(content, read, keys, known)
             derivation = {"key": key, "predicates": read, "parts": parts, "quads": derived}
+        if progress is not None:
+            progress.done("deriving", f"{count(derived, 'triple')} of gap cells")
+    elif kept and progress is not None:
+        progress.done("deriving", "kept the gap cells: nothing they are derived from changed")
     return Build(content, report, stamp, derived, table, sizes, derivation, kept)
+
+
+def _validated(report: ValidationReport) -> str:
+    if not report.conforms:
+        return f"does not conform ({count(len(report.violations), 'violation')})"
+    warnings = f", {count(len(report.warnings), 'warning')}" if report.warnings else ""
+    units = report.validated + report.reused
+    reused = f" ({report.reused} of {count(units, 'unit')} unchanged)" if report.reused else ""
+    return f"conforms{warnings}{reused}"
 
 
 def build_dataset(inputs: Inputs) -> Dataset:
@@ -403,16 +425,25 @@ def make_store(spec: str) -> GraphStore:
     raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
 
 
-def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -> BuildSummary:
-    """Build from ``inputs`` and, if the data conforms, replace the store's content with it."""
+def build_store(
+    spec: str,
+    inputs: Inputs,
+    *,
+    store: GraphStore | None = None,
+    progress: Progress | None = None,
+) -> BuildSummary:
+    """Build from ``inputs`` and, if the data conforms, replace the store's content with it
+    (the phases told to ``progress``: reading, validating, deriving, writing)."""
     target = store or make_store(spec)
     if spec.startswith("sparql:"):
         raise StoreError(f"{spec}: SPARQL endpoints are read-only here; build into oxigraph:DIR")
     started = time.perf_counter()
     with target.stage() as staging:
-        done = build(inputs, cache=cache_dir(spec), staging=staging)
+        done = build(inputs, cache=cache_dir(spec), staging=staging, progress=progress)
         if done.report.conforms:
             staging.commit(done.fingerprint, done.table, done.derivation)
+    if progress is not None and done.report.conforms:
+        progress.done("writing", spec)
     report, derived = done.report, done.derived
     graphs = {str(name): n for name, n in done.sizes.items()}
     if derived:
@@ -432,18 +463,19 @@ def build_store(spec: str, inputs: Inputs, *, store: GraphStore | None = None) -
 def _refuse(inputs: Inputs, report: ValidationReport) -> SourceError:
     return SourceError(
         inputs.data,
-        f"the data does not conform to the shapes ({len(report.violations)} violations)",
+        f"the data does not conform to the shapes ({count(len(report.violations), 'violation')})",
         fix="run `policygraph validate` to list them",
     )
 
 
-def open_store(spec: str, inputs: Inputs) -> GraphStore:
-    """Open the store named by ``spec``, building or rebuilding it first when it is not current."""
+def open_store(spec: str, inputs: Inputs, *, progress: Progress | None = None) -> GraphStore:
+    """Open the store named by ``spec``, building or rebuilding it first when it is not current
+    (telling ``progress`` the build's phases)."""
     store = make_store(spec)
     if spec.startswith("sparql:"):
         return store
     if store.fingerprint() != fingerprint(inputs, cache_dir(spec)):
-        summary = build_store(spec, inputs, store=store)
+        summary = build_store(spec, inputs, store=store, progress=progress)
         if not summary.report.conforms:
             raise _refuse(inputs, summary.report)
     return store

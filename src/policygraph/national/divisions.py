@@ -24,6 +24,7 @@ from policygraph.national import table_text
 from policygraph.national.history import CodeRecord, read_history
 
 __all__ = [
+    "ALIAS_COLUMNS",
     "DIVISION_COLUMNS",
     "HISTORY_COLUMNS",
     "Division",
@@ -38,11 +39,13 @@ __all__ = [
 SOURCE_CODES = "areacodes-2024"
 SOURCE_HISTORY = "areacodes-history"
 SOURCE_PINYIN = "areacity-pinyin"
+PINYIN_FILE = "ok_data_level3.csv"
 
 DIVISION_COLUMNS = (
     "code", "label_zh", "label_en", "level", "division_type", "parent", "titular_groups",
     "in_use_from", "source", "locator", "label_en_source",
 )  # fmt: skip
+ALIAS_COLUMNS = ("subject", "label", "lang", "kind", "source", "locator")
 HISTORY_COLUMNS = (
     "code", "label_zh", "level", "in_use_from", "in_use_until", "successors", "source", "locator",
 )  # fmt: skip
@@ -234,14 +237,15 @@ def read_codes(path: Path) -> list[tuple[str, str, int]]:
     return rows
 
 
-def read_pinyin(path: Path) -> dict[str, tuple[str, str, int]]:
-    """Code → (short name, pinyin, line) from the AreaCity list (ids shortened: 62 → 620000)."""
+def read_pinyin(path: Path) -> dict[str, tuple[str, str, int, str]]:
+    """Code → (short name, pinyin, line, full name) from the AreaCity list (ids shortened:
+    62 → 620000)."""
     found = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         for line, row in enumerate(reader, start=2):
             code = row["ext_id"][:6]
-            found[code] = (row["name"], row["pinyin"], line)
+            found[code] = (row["name"], row["pinyin"], line, row["ext_name"])
     return found
 
 
@@ -365,6 +369,27 @@ def division_rows(
     return rows
 
 
+def alias_rows(
+    found: list[Division], pinyin: dict[str, tuple[str, str, int, str]]
+) -> list[dict[str, str]]:
+    """The AreaCity short name (肃北, an alternative label in Chinese) and its toneless pinyin
+    (su bei, a hidden label: what people search with) of each division, where the list names the
+    same division (its full name is the code list's: a code of 2023 may name another place)."""
+    rows = []
+    for d in found:
+        short, spelled, line, full = pinyin.get(d.code, ("", "", 0, ""))
+        if full != d.name:
+            continue
+        where = {"source": SOURCE_PINYIN, "locator": f"{PINYIN_FILE}, line {line}"}
+        if short and short != d.name:
+            rows.append({"subject": f"region:{d.code}", "label": short, "lang": "zh-Hans",
+                         "kind": "alt", **where})  # fmt: skip
+        if spelled.strip():
+            rows.append({"subject": f"region:{d.code}", "label": " ".join(spelled.split()),
+                         "lang": "zh-Latn-pinyin", "kind": "hidden", **where})  # fmt: skip
+    return rows
+
+
 def history_rows(history: list[CodeRecord]) -> list[dict[str, str]]:
     rows = []
     for r in history:
@@ -391,10 +416,12 @@ def convert_divisions(upstream: Path, ontology: Path) -> dict[str, str]:
     """File name → the text of ``divisions.csv`` and ``division-history.csv``."""
     codes = read_codes(upstream / "areacodes" / "2024.txt")
     history = read_history(upstream / "areacodes" / "result.csv")
-    pinyin = read_pinyin(upstream / "areacity" / "ok_data_level3.csv")
+    listed = read_pinyin(upstream / "areacity" / PINYIN_FILE)
+    pinyin = {code: (short, spelled, line) for code, (short, spelled, line, _) in listed.items()}
     groups_zh, groups_en = read_groups(ontology / "schemes" / "ethnic-group.ttl")
     found = divisions(codes, history, pinyin, groups_zh, groups_en)
     return {
         "divisions.csv": table_text(DIVISION_COLUMNS, division_rows(found, pinyin)),
         "division-history.csv": table_text(HISTORY_COLUMNS, history_rows(history)),
+        "aliases.divisions.csv": table_text(ALIAS_COLUMNS, alias_rows(found, listed)),
     }

@@ -18,18 +18,24 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from policygraph import namespaces as ns
 from policygraph.errors import QueryError
-from policygraph.namespaces import XSD
+from policygraph.queries.terms import (
+    KINDS,
+    ParamError,
+    find_regions,
+    region_code,
+    region_names,
+    term,
+)
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -38,16 +44,15 @@ __all__ = [
     "ParamError",
     "QueryResult",
     "declare_prefixes",
+    "find_regions",
     "library",
     "load",
     "parse_named",
     "readable_syntax_error",
+    "region_code",
+    "region_names",
     "run_query",
 ]
-
-#: Parameter kinds whose values are concepts of a scheme, by scheme name.
-CONCEPT_KINDS = ("tier", "domain", "level", "target-group", "indicator", "claim-kind", "unit")
-KINDS = (*CONCEPT_KINDS, "region", "source", "document", "year", "boolean", "iri", "text")
 
 _PARAM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)")
 _WHERE = re.compile(r"^(?![ \t]*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
@@ -178,90 +183,6 @@ def _select(text: str, given: set[str]) -> str:
     return "\n".join(out) + "\n"
 
 
-class ParamError(QueryError):
-    """A parameter value that is refused: which query, which parameter, the value, and why.
-
-    The message names ``--param NAME=VALUE``; a command that takes the value from an option of
-    its own (``gaps --tier``) names that option instead, with :meth:`for_option`.
-    """
-
-    def __init__(self, query: str, param: str, raw: str, why: str, option: str = "") -> None:
-        self.query, self.param, self.raw, self.why = query, param, raw, why
-        typed = f"{option} {raw}" if option else f"--param {param}={raw}"
-        super().__init__(f"{query}: {typed}: {why}" if not option else f"{typed}: {why}")
-
-    def for_option(self, option: str) -> ParamError:
-        return ParamError(self.query, self.param, self.raw, self.why, option)
-
-
-#: Characters no parameter value may hold: controls (C0, DEL, C1) and the line separators. They
-#: never reach a query text, not even inside a literal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: Characters an IRI cannot hold (RFC 3987: no spaces, no ``<>"{}|\^` ``).
-_NOT_IRI = re.compile('[\\s<>"{}|\\\\^`]')
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_REGION_CODE = re.compile(r"[0-9]{6}|CN")
-#: The longest parameter value: an IRI or a search text, not a document.
-MAX_PARAM = 2_000
-
-
-def _iri(value: str, fail: Callable[[str], ParamError]) -> URIRef:
-    if not _IRI.fullmatch(value) or _NOT_IRI.search(value):
-        raise fail("not a valid IRI; write e.g. https://w3id.org/policygraph/id/region/620923")
-    return URIRef(value)
-
-
-def _term(store: GraphStore, query: NamedQuery, param: Param, raw: str) -> Node:
-    """Turn one ``--param`` value into a validated RDF term."""
-    value = raw.strip()
-
-    def fail(why: str) -> ParamError:
-        return ParamError(query.name, param.name, raw, why)
-
-    if len(raw) > MAX_PARAM:
-        raise fail(f"longer than {MAX_PARAM:,} characters")
-    bad = _CONTROL.search(raw)
-    if bad:
-        raise fail(f"control character U+{ord(bad.group()):04X}; remove it")
-    if param.kind == "year":
-        if not re.fullmatch(r"[12][0-9]{3}", value):
-            raise fail("not a year; write four digits, e.g. 2018")
-        return Literal(value, datatype=XSD.gYear)
-    if param.kind == "text":
-        return Literal(value)
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    if ":" in value:  # neither a code nor a slug has one
-        iri = _iri(value, fail)
-    elif param.kind == "region":
-        if not _REGION_CODE.fullmatch(value):
-            raise fail("a region code is six digits (GB/T 2260), e.g. 620923, or CN")
-        iri = ns.region(value)
-    elif param.kind in (*CONCEPT_KINDS, "source"):
-        if not _SLUG.fullmatch(value):
-            raise fail(
-                f"not a {param.kind}: write its slug (lower-case letters, digits, hyphens)"
-                " or its IRI"
-            )
-        iri = ns.source(value) if param.kind == "source" else ns.concept(param.kind, value)
-    else:
-        raise fail("not a valid IRI; write the full IRI, e.g. https://w3id.org/policygraph/…")
-    if param.kind == "region":
-        check, what = f"{iri.n3()} a <{ns.PG.Region}>", "region"
-    elif param.kind in CONCEPT_KINDS:
-        check, what = f"{iri.n3()} <{ns.SKOS.inScheme}> <{ns.scheme(param.kind)}>", param.kind
-    elif param.kind == "source":
-        check, what = f"{iri.n3()} a <{ns.PG.Source}>", "source"
-    elif param.kind == "document":
-        check, what = f"{iri.n3()} a <{ns.PG.PolicyDocument}>", "document"
-    else:
-        return iri
-    if not store.query(f"ASK {{ {check} }}").askAnswer:
-        raise fail(f"no such {what} in the graph")
-    return iri
-
-
 def resolve(
     store: GraphStore, query: NamedQuery, values: dict[str, str]
 ) -> tuple[set[str], dict[str, Node]]:
@@ -290,7 +211,7 @@ def resolve(
             if raw.lower() in ("true", "yes", "1"):
                 given.add(name)
             continue
-        terms[name] = _term(store, query, param, raw)
+        terms[name] = term(store, query.name, name, param.kind, raw)
         given.add(name)
     return given, terms
 

@@ -15,11 +15,31 @@ import orjson
 
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport, Overview
 from policygraph.reports.csvcells import safe_row
+from policygraph.reports.textwidth import clip, ljust, width
+from policygraph.wording import count
 
 __all__ = ["FORMATS", "by_region", "claim_verdicts", "render", "summary_line", "to_json_data"]
 
 FORMATS = ("text", "md", "csv", "json", "html")
 SCHEMA = "policygraph/gaps/1"
+CSV_COLUMNS = (
+    "code",
+    "region",
+    "region_zh",
+    "parent",
+    "parent_label",
+    "autonomous",
+    "tier",
+    "status",
+    "surveyed",
+    "population",
+    "evidence",
+    "fallback",
+    "fallback_numbers",
+    "fallback_titles",
+    "claims",
+    "iri",
+)
 UNSURVEYED = "NOT SURVEYED: no source studied it (no data ≠ no policy)"
 NO_PARENT_DOCUMENT = "no dedicated document for this tier"
 
@@ -80,11 +100,14 @@ def summary_line(report: GapReport) -> str:
     s = summary(report)
     statuses = " · ".join(f"{k} {v}" for k, v in s["by_status"].items())
     line = (
-        f"{s['regions']:,} regions ({s['surveyed']:,} surveyed, "
-        f"{s['regions'] - s['surveyed']:,} not), {s['cells']:,} cells: {statuses}"
+        f"{count(s['regions'], 'region')} ({s['surveyed']:,} surveyed, "
+        f"{s['regions'] - s['surveyed']:,} not), {count(s['cells'], 'cell')}: {statuses}"
     )
     if "listed" in s:
-        line += f" (listed: the {s['listed']:,} surveyed regions; gaps --all lists every cell)"
+        listed = (
+            "the surveyed region" if s["listed"] == 1 else f"the {s['listed']:,} surveyed regions"
+        )
+        line += f" (listed: {listed}; gaps --all lists every cell)"
     return line
 
 
@@ -92,16 +115,31 @@ def province_lines(report: GapReport) -> list[str]:
     """The overview by province: regions, how many a source studied, cells by status."""
     if report.overview is None:
         return []
-    head = f"{'province':<40} {'regions':>7} {'surveyed':>8} {'population':>13}  " + "  ".join(
-        f"{s:>12}" for s in STATUSES
-    )
+    overview = report.overview
+    names = {
+        code: clip(
+            " ".join(
+                n
+                for n in (
+                    code,
+                    overview.province_labels.get(code, ""),
+                    overview.province_labels_zh.get(code, ""),
+                )
+                if n
+            ),
+            60,
+        )
+        for code in overview.provinces
+    }
+    # Display columns, not characters: a Chinese character takes two.
+    wide = max([len("province"), *map(width, names.values())])
+    head = f"{ljust('province', wide)} {'regions':>7} {'surveyed':>8} {'population':>13}  "
+    head += "  ".join(f"{s:>12}" for s in STATUSES)
     lines = ["By province (every matching cell; not surveyed is not no policy):", head]
-    labels = report.overview.province_labels
-    for code, row in report.overview.provinces.items():
+    for code, row in overview.provinces.items():
         people = f"{row['population']:,}" if row["population"] else "-"
-        name = _clip(f"{code} {labels.get(code, '')}".strip(), 40)
         lines.append(
-            f"{name:<40} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
+            f"{ljust(names[code], wide)} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
             + "  ".join(f"{row[s]:>12,}" for s in STATUSES)
         )
     return [*lines, ""]
@@ -113,12 +151,8 @@ def _docs(documents: Iterable[Document], limit: int = 4) -> str:
     return shown + (f"; +{len(docs) - limit} more" if len(docs) > limit else "")
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _doc(doc: Document) -> str:
-    return _clip(doc.short, 48)
+    return clip(doc.short, 48)
 
 
 def to_text(report: GapReport) -> str:
@@ -128,7 +162,8 @@ def to_text(report: GapReport) -> str:
         first = cells[0]
         seen = "surveyed" if first.surveyed else UNSURVEYED
         people = f"  population {first.population:,}" if first.population is not None else ""
-        lines.append(f"{first.code}  {first.label}  [{seen}]{people}")
+        names = "  ".join(n for n in (first.label, first.label_zh) if n)
+        lines.append(f"{first.code}  {names}  [{seen}]{people}")
         for gap in cells:
             if gap.evidence:
                 detail = "own: " + _docs(gap.evidence)
@@ -150,7 +185,7 @@ def to_text(report: GapReport) -> str:
                 unchecked.append(check.id)
                 continue
             where = f" on {', '.join(tiers)}" if tiers else ""
-            lines.append(f"  claim {check.id:<5} {verdict}{where}: {_clip(check.comment, 80)}")
+            lines.append(f"  claim {check.id:<5} {verdict}{where}: {clip(check.comment, 80)}")
         if unchecked:
             lines.append(f"  claims the documents cannot check: {', '.join(unchecked)}")
         lines.append("")
@@ -199,32 +234,27 @@ def to_markdown(report: GapReport) -> str:
 def to_csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "code",
-            "region",
-            "tier",
-            "status",
-            "surveyed",
-            "population",
-            "evidence",
-            "fallback",
-            "claims",
-            "iri",
-        ]
-    )
+    writer.writerow(CSV_COLUMNS)
     for gap in report.gaps:
         writer.writerow(
             safe_row(
                 [
                     gap.code,
                     gap.label,
+                    gap.label_zh,
+                    gap.parent,
+                    gap.parent_label,
+                    "true" if gap.autonomous else "false",
                     gap.tier,
                     gap.status,
                     "true" if gap.surveyed else "false",
                     "" if gap.population is None else str(gap.population),
                     ";".join(d.iri for d in gap.evidence),
                     ";".join(d.iri for d in gap.fallback),
+                    # One entry per fall-back document, in the order of its IRIs (empty where
+                    # a document has no number).
+                    "; ".join(d.number for d in gap.fallback),
+                    "; ".join(d.title for d in gap.fallback),
                     ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
                     gap.region,
                 ]
@@ -249,6 +279,7 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
                 "iri": first.region,
                 "code": first.code,
                 "label": first.label,
+                "label_zh": first.label_zh,
                 "surveyed": first.surveyed,
                 "population": first.population,
                 "cells": [
@@ -274,8 +305,11 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
 
 
 def _provinces(overview: Overview) -> dict[str, dict[str, Any]]:
-    labels = overview.province_labels
-    return {code: {"label": labels.get(code), **row} for code, row in overview.provinces.items()}
+    labels, chinese = overview.province_labels, overview.province_labels_zh
+    return {
+        code: {"label": labels.get(code), "label_zh": chinese.get(code), **row}
+        for code, row in overview.provinces.items()
+    }
 
 
 def _json_bytes(report: GapReport) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from rdflib import Literal, URIRef
 
 from policygraph.gaps import TIERS, Gap, find_gaps
 from policygraph.namespaces import BASE, bcp47_case, shorten
+from policygraph.progress import Progress
 from policygraph.queries import library
 from policygraph.reports import viz
 from policygraph.reports.network import KINDS, neighbourhood, project
@@ -40,6 +42,7 @@ from policygraph.reports.sitegaps import (
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
+from policygraph.wording import count
 
 __all__ = ["write_site"]
 
@@ -157,7 +160,12 @@ class _Site:
 
 
 def write_site(
-    store: GraphStore, out: Path, *, every_page: bool = False, overview: bool | None = None
+    store: GraphStore,
+    out: Path,
+    *,
+    every_page: bool = False,
+    overview: bool | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Write the browse site into ``out``; returns the number of HTML pages written.
 
@@ -165,7 +173,9 @@ def write_site(
     region with ``every_page``. With ``overview``, ``gaps.html`` summarises the nation by
     province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
     by default, when the graph holds regions no source studies. Every region is in the
-    national overview, the gap table and the search index, with or without a page."""
+    national overview, the gap table and the search index, with or without a page. What it
+    writes is told to ``progress``, part by part."""
+    tell: Callable[[str, str], None] = progress.done if progress else lambda phase, what: None
     site = _Site(store, out, every_page=every_page)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
@@ -183,7 +193,9 @@ def write_site(
     county = [g for g in cells if g.code in regions and regions[g.code].level == "county"]
     # The views colour regions below the nation (network.project's coverage queries).
     below_nation = [g for g in cells if g.code in regions and regions[g.code].level != "national"]
+    tell("reading", f"{count(len(site.pages), 'page')} to write, with their gap cells and facts")
     pages = _write_nodes(site, store, cells, regions, urls)
+    tell("writing", f"{count(pages, 'page')} into {out}")
     pages += _write_queries(site)
     national = build_overview(
         county,
@@ -193,6 +205,7 @@ def write_site(
     )
     pages += _write_index(site, cells, national)
     write_search(out, out / ASSETS, site.graph, site.facts, cells, regions)
+    tell("writing", "the query pages, index.html, the overview and the search index")
     write_view(
         store,
         out / "graph.html",
@@ -212,11 +225,13 @@ def write_site(
             statuses={g.region: g.status for g in below_nation if g.tier == tier},
         )
     pages += 1 + len(TIERS)
+    tell("writing", "graph.html and " + ", ".join(f"graph-{tier}.html" for tier in TIERS))
     listing = find_gaps(store, every_cell=not overview)
     write_gap_page(
         site.env, out, listing, county, regions=regions, division=divisions(site.facts), urls=urls
     )
     pages += 1
+    tell("writing", "gaps.html")
     return pages
 
 

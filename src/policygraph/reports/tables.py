@@ -3,7 +3,7 @@
 ``json`` is the SPARQL 1.1 Query Results JSON Format; ``csv`` and ``tsv`` are the SPARQL 1.1
 Query Results CSV and TSV Formats (a CSV cell a spreadsheet would run as a formula gets a leading
 apostrophe, :mod:`policygraph.reports.csvcells`); ``table`` and ``md`` are for people, with IRIs
-shortened.
+shortened (a table's columns line up when cells hold Chinese).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rdflib.term import Node
 from policygraph.namespaces import shorten
 from policygraph.queries import QueryResult
 from policygraph.reports.csvcells import safe_row
+from policygraph.reports.textwidth import clip, columns
 
 __all__ = ["FORMATS", "render"]
 
@@ -79,19 +80,14 @@ def _cell(term: Node | None, width: int | None = _WIDTH) -> str:
         return ""
     text = shorten(term) if isinstance(term, URIRef) else str(term)
     text = " ".join(text.split())
-    if width and len(text) > width:
-        text = text[: width - 1] + "…"
-    return text
+    return clip(text, width) if width else text
 
 
 def to_table(result: QueryResult) -> str:
     if result.boolean is not None:
         return ("yes" if result.boolean else "no") + "\n"
     rows = [[_cell(v) for v in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(result.variables)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(result.variables, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines = columns(result.variables, rows)
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

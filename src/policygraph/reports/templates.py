@@ -6,13 +6,17 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from policygraph.wording import count
+
 __all__ = ["environment"]
 
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("policygraph", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
+    env.filters["count"] = count  # {{ n|count("body") }}: 1 body, 18 bodies
+    return env

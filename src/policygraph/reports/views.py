@@ -9,6 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from policygraph.queries import region_code
 from policygraph.reports import viz
 from policygraph.reports.network import check_size, neighbourhood, project, studied, within
 from policygraph.store.base import GraphStore
@@ -32,6 +33,11 @@ def select_view(
     ``projection`` is the store's projection without a tier, when the caller has it already
     (it takes two seconds at national scale), and ``statuses`` the regions' gap status for
     ``tier`` (see :func:`network.project`)."""
+    # A region may be named (肃北, Subei): resolved to its code, refused under its option.
+    if region:
+        region = region_code(store, region, option="--within")
+    if focus and ":" not in focus:  # a node IRI is taken as it is
+        focus = region_code(store, focus, option="--focus")
     if projection is None or tier:
         projection = project(store, tier=tier, every_page=every_page, statuses=statuses)
     graph = projection

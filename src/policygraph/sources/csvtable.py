@@ -17,6 +17,7 @@ from pathlib import Path
 
 from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
+from policygraph.wording import count
 
 __all__ = ["Row", "Table", "read_table"]
 
@@ -136,7 +137,7 @@ def read_table(path: Path, table: Table) -> list[Row]:
         if len(cells) != len(header):
             raise SourceError(
                 path,
-                f"{len(cells)} cells but the header has {len(header)} columns",
+                f"{count(len(cells), 'cell')} but the header has {count(len(header), 'column')}",
                 line=line,
                 column=min(len(cells), len(header)) + 1,
                 fix="quote cells that contain commas"
