@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -195,7 +196,9 @@ def write_site(
     below_nation = [g for g in cells if g.code in regions and regions[g.code].level != "national"]
     tell("reading", f"{count(len(site.pages), 'page')} to write, with their gap cells and facts")
     pages = _write_nodes(site, store, cells, regions, urls)
-    tell("writing", f"{count(pages, 'page')} into {out}")
+    kinds = Counter(site.graph.nodes[iri]["kind"] for iri in site.pages)
+    listed = ", ".join(count(kinds[kind], kind) for kind in KINDS if kinds[kind])
+    tell("writing", f"{count(pages, 'page')} into {out} ({listed})")
     pages += _write_queries(site)
     national = build_overview(
         county,
