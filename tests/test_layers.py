@@ -16,7 +16,7 @@ PACKAGE = Path(policygraph.__file__).parent
 
 #: Position of each module in the flow; a module may import modules at its own position or before.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "namespaces", "resources", "datafiles", "wording", "progress"),
+    ("errors", "namespaces", "resources", "datafiles", "wording", "progress", "frames"),
     ("sources", "national"),
     ("mapping", "cube", "territory"),
     ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),

@@ -15,14 +15,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from rdflib.term import Node
 
+from policygraph.frames import dataframe
 from policygraph.gaptable import GapTable
 from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
 __all__ = [
+    "COLUMNS",
     "STATUSES",
     "TIERS",
     "ClaimCheck",
@@ -136,6 +139,55 @@ class GapReport:
 
     def disagreements(self) -> list[tuple[Gap, ClaimCheck]]:
         return [(g, c) for g in self.gaps for c in g.claims if c.verdict == "disagrees"]
+
+    def rows(self) -> list[tuple[object, ...]]:
+        """One tuple per cell, in the order of :data:`COLUMNS`: the documents as their numbers
+        (or titles) joined with "; ", the population None where the graph has no census."""
+        return [
+            (
+                g.code,
+                g.label,
+                g.label_zh,
+                g.parent,
+                g.tier,
+                g.status,
+                g.surveyed,
+                g.autonomous,
+                g.population,
+                len(g.evidence),
+                "; ".join(d.short for d in g.evidence),
+                len(g.fallback),
+                "; ".join(d.short for d in g.fallback),
+            )
+            for g in self.gaps
+        ]
+
+    def dicts(self) -> list[dict[str, object]]:
+        """:meth:`rows` as dicts keyed by :data:`COLUMNS`."""
+        return [dict(zip(COLUMNS, row, strict=True)) for row in self.rows()]
+
+    def to_dataframe(self) -> Any:
+        """One row per cell under :data:`COLUMNS` as a ``pandas.DataFrame`` (population as
+        pandas' nullable Int64; needs ``pip install 'policygraph[notebook]'``)."""
+        return dataframe(COLUMNS, self.rows(), {"population": "Int64"})
+
+
+#: The columns of :meth:`GapReport.rows` and :meth:`GapReport.to_dataframe`.
+COLUMNS = (
+    "code",
+    "region",
+    "region_zh",
+    "parent",
+    "tier",
+    "status",
+    "surveyed",
+    "autonomous",
+    "population",
+    "evidence_count",
+    "evidence",
+    "fallback_count",
+    "fallback",
+)
 
 
 def _documents(store: GraphStore, params: dict[str, str]) -> dict[tuple[str, str], list[Document]]:

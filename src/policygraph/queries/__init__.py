@@ -22,12 +22,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 from rdflib.term import Node
 
 from policygraph import namespaces as ns
 from policygraph.errors import QueryError
+from policygraph.frames import dataframe, python_value
 from policygraph.queries.terms import (
     KINDS,
     ParamError,
@@ -99,6 +101,19 @@ class QueryResult:
 
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def values(self) -> list[tuple[object, ...]]:
+        """The rows as Python values: a literal's value (xsd:decimal as float), an IRI as its
+        string, an unbound variable as None."""
+        return [tuple(python_value(cell) for cell in row) for row in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a ``pandas.DataFrame``, one column per variable, in order, holding
+        :meth:`values` (needs ``pip install 'policygraph[notebook]'``). An ASK or CONSTRUCT
+        result has no rows to show; it is refused."""
+        if self.boolean is not None or self.graph is not None:
+            raise QueryError("to_dataframe(): only a SELECT query has rows")
+        return dataframe(self.variables, self.values())
 
 
 def _parse_params(name: str, spec: str) -> tuple[Param, ...]:
