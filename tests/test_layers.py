@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reports",),
     ("serve",),
     ("pipeline",),
-    ("cli", "__main__", "__init__"),
+    ("cli", "__main__", "__init__", "api"),
 ]
 
 

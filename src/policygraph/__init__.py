@@ -15,12 +15,15 @@ from policygraph.errors import (
 )
 
 if TYPE_CHECKING:
+    from policygraph.api import PolicyGraph, open
     from policygraph.gaps import GapReport, find_gaps
     from policygraph.pipeline import Inputs, build_dataset, build_store, open_store
 
 #: Where each name of the API lives; imported on first use, so that ``policygraph --version``
 #: and a gap report do not pay for the modules they do not run.
 _LAZY = {
+    "PolicyGraph": "policygraph.api",
+    "open": "policygraph.api",
     "GapReport": "policygraph.gaps",
     "find_gaps": "policygraph.gaps",
     "Inputs": "policygraph.pipeline",
@@ -43,6 +46,7 @@ __all__ = [
     "GapReport",
     "Inputs",
     "OntologyError",
+    "PolicyGraph",
     "PolicyGraphError",
     "QueryError",
     "SourceError",
@@ -51,5 +55,6 @@ __all__ = [
     "build_dataset",
     "build_store",
     "find_gaps",
+    "open",
     "open_store",
 ]
