@@ -154,3 +154,13 @@ def test_credentials_come_from_the_environment(
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_password_without_a_user_is_refused(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POLICYGRAPH_PUSH_USER", raising=False)
+    monkeypatch.setenv("POLICYGRAPH_PUSH_PASSWORD", "s3cret")
+    result = invoke("push", "--to", f"http://127.0.0.1:{_free_port()}/store", seed=True)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "POLICYGRAPH_PUSH_USER is not" in result.stderr and "s3cret" not in result.stderr

@@ -89,6 +89,8 @@ def _target(url: str, graph: str) -> str:
 def _credentials() -> dict[str, str]:
     user = os.environ.get(USER_VARIABLE)
     if not user:
+        if os.environ.get(PASSWORD_VARIABLE):
+            raise StoreError(f"{PASSWORD_VARIABLE} is set but {USER_VARIABLE} is not")
         return {}
     secret = f"{user}:{os.environ.get(PASSWORD_VARIABLE, '')}".encode()
     return {"Authorization": "Basic " + base64.b64encode(secret).decode("ascii")}
@@ -120,6 +122,7 @@ def push(
     """PUT every named graph of ``store`` to the Graph Store endpoint ``url`` (``dry_run``:
     count them and send nothing); ``sent`` is told each graph once the server has it."""
     _check_url(url)
+    _credentials()
     started = time.perf_counter()
     summary = PushSummary(url=url, graphs=graph_counts(store))
     if not dry_run:
