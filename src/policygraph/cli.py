@@ -245,6 +245,33 @@ def export_command(obj: Context, fmt: str, output: Path | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph).",
+)
+@click.option("--dry-run", is_flag=True, help="List the graphs and their triples; send nothing.")
+@pass_context
+def push(obj: Context, url: str, dry_run: bool) -> None:
+    """Load the graph into a triple store, one named graph per source (each replaced: a second
+    push changes nothing). Credentials from POLICYGRAPH_PUSH_USER and POLICYGRAPH_PUSH_PASSWORD
+    (HTTP Basic), never from the command line."""
+    from policygraph.push import push as push_graphs
+
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
+        summary = push_graphs(store, url, dry_run=dry_run)
+    graphs = count(len(summary.graphs), "graph")
+    triples = count(summary.triples, "triple")
+    if dry_run:
+        click.echo(f"would push {graphs}, {triples} to {url} (dry run: nothing sent)")
+    else:
+        click.echo(f"pushed {graphs}, {triples} to {url} in {summary.seconds:.2f} s")
+    _section("", {shorten(g): n for g, n in summary.graphs.items()}, heading=False)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_context
 def stats(obj: Context, fmt: str) -> None:

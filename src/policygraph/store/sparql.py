@@ -65,5 +65,5 @@ class SparqlStore(GraphStore):
     def stage(self) -> Staging:
         raise StoreError(
             f"{self.url}: a SPARQL endpoint is read-only here; build into oxigraph:DIR and load "
-            "its export (policygraph export --format trig) into the endpoint"
+            "it into the server with policygraph push --to its Graph Store URL"
         )
