@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
 from rdflib.term import Node
 
 from policygraph.frames import dataframe
-from policygraph.gaptable import GapTable
+from policygraph.gaptable import GapTable, latest_populations
 from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
@@ -300,14 +299,11 @@ def find_gaps(
 
 def populations(store: GraphStore) -> dict[str, int]:
     """Region code → resident population of the latest period the graph has (a census)."""
-    found: dict[str, tuple[str, int]] = {}
-    for row in run_query(store, "lookup/population", {}).dicts():
-        code, year = _text(row["code"]), _text(row["year"])
-        mult = int(_text(row["unitMult"]) or 0)
-        value = int(Decimal(_text(row["value"])) * 10**mult)
-        if code not in found or found[code][0] < year:
-            found[code] = (year, value)
-    return {code: value for code, (_, value) in found.items()}
+    rows = run_query(store, "lookup/population", {}).dicts()
+    return latest_populations(
+        (_text(r["code"]), _text(r["year"]), _text(r["value"]), _text(r["unitMult"]) or None)
+        for r in rows
+    )
 
 
 _PROVINCES = """

@@ -17,10 +17,10 @@ has no table; its reports come from the named queries, and the tests check that 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
     from policygraph.derive import Cell, Index
     from policygraph.sources.rdffile import StoreView
+
+#: A region key: an IRI (the build) or a code (the named query).
+K = TypeVar("K")
 
 # Reading the table (a gap report) needs neither rdflib nor the derivation: the functions that
 # write it at build time import them.
@@ -282,11 +285,24 @@ def _names(dataset: StoreView, region_ids: dict[URIRef, int]) -> list[tuple[int,
     return sorted(found.values())
 
 
+def latest_populations(
+    rows: Iterable[tuple[K, str, str, str | None]],
+) -> dict[K, int]:
+    """(region, year, value, unit multiplier) rows → each region's value of its latest year,
+    times 10**multiplier: one reduction for the gap table and for lookup/population."""
+    from decimal import Decimal
+
+    found: dict[K, tuple[str, int]] = {}
+    for region, year, value, mult in rows:
+        people = int(Decimal(value) * 10 ** int(mult or 0))
+        if region not in found or found[region][0] < year:
+            found[region] = (year, people)
+    return {region: people for region, (_, people) in found.items()}
+
+
 def _populations(dataset: StoreView) -> dict[URIRef, int]:
     """Region → resident population of the latest period observed (what lookup/population
     gives): computed once here, so that no report joins 16,000 census observations."""
-    from decimal import Decimal
-
     from rdflib import URIRef
 
     from policygraph.namespaces import BASE, PG, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
@@ -297,17 +313,14 @@ def _populations(dataset: StoreView) -> dict[URIRef, int]:
         return {}
     areas, years = dataset.values(SDMX_DIMENSION.refArea), dataset.values(PG.year)
     values, mults = dataset.values(SDMX_MEASURE.obsValue), dataset.values(SDMX_ATTRIBUTE.unitMult)
-    found: dict[URIRef, tuple[str, int]] = {}
-    for observation in observations:
-        obs = URIRef(str(observation))
-        area, year, value = areas.get(obs), years.get(obs), values.get(obs)
-        if area is None or year is None or value is None:
-            continue
-        people = int(Decimal(value) * 10 ** int(mults.get(obs) or 0))
-        region = URIRef(area)
-        if region not in found or found[region][0] < year:
-            found[region] = (year, people)
-    return {region: people for region, (_, people) in found.items()}
+    rows = (
+        (URIRef(area), year, value, mults.get(obs))
+        for obs in map(URIRef, map(str, observations))
+        if (area := areas.get(obs)) is not None
+        and (year := years.get(obs)) is not None
+        and (value := values.get(obs)) is not None
+    )
+    return latest_populations(rows)
 
 
 def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list[tuple[str, ...]]:
