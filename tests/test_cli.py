@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
 import policygraph
@@ -95,8 +96,21 @@ def test_stats_text_on_the_memory_store(invoke: Invoke) -> None:
 @pytest.mark.parametrize("spec", ["nosuch", "oxigraph:", "memory:x"])
 def test_a_bad_store_spec_is_one_line(invoke: Invoke, spec: str) -> None:
     result = invoke("stats", store=spec)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, like any other bad input
     assert result.stderr.count("\n") == 1 and "--store" in result.stderr
+
+
+def test_national_without_a_national_directory_names_both_ways_out(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    store = f"oxigraph:{tmp_path / 'store'}"
+    result = CliRunner().invoke(
+        cli, ["--store", store, "--data", str(data_copy), "--national", "build"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "national" in result.stderr and "--no-national" in result.stderr
+    assert not (tmp_path / "store" / "current").exists()
 
 
 def test_a_missing_data_directory_is_one_line(invoke: Invoke, tmp_path: Path) -> None:

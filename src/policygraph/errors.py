@@ -23,6 +23,7 @@ __all__ = [
     "QueryError",
     "SourceError",
     "StoreError",
+    "StoreSpecError",
     "one_line",
 ]
 
@@ -81,3 +82,9 @@ class QueryError(PolicyGraphError):
 
 class StoreError(PolicyGraphError):
     """A store that is missing, locked, unreachable or read-only."""
+
+
+class StoreSpecError(StoreError):
+    """A ``--store`` value that names no kind of store: a usage error, so exit 2."""
+
+    exit_code = 2

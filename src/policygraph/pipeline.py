@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from policygraph import __version__, resources
 from policygraph import namespaces as ns
 from policygraph.datafiles import read_bounded, write_atomic
-from policygraph.errors import SourceError, StoreError
+from policygraph.errors import SourceError, StoreError, StoreSpecError
 from policygraph.progress import Progress
 from policygraph.resources import ontology_files
 from policygraph.sources import discover
@@ -106,6 +106,12 @@ class Inputs:
 
     def data_files(self) -> list[Path]:
         if self.national:
+            if self.data.is_dir() and not self.national_dir.is_dir():
+                raise SourceError(
+                    self.national_dir,
+                    "not found, but --national asks for it",
+                    fix="use --no-national, or pass --data DIR with a national/ directory",
+                )
             return discover(self.data, self.national_dir)
         return discover(self.data)
 
@@ -422,7 +428,9 @@ def make_store(spec: str) -> GraphStore:
         from policygraph.store.sparql import SparqlStore
 
         return SparqlStore(location)
-    raise StoreError(f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL")
+    raise StoreSpecError(
+        f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL"
+    )
 
 
 def build_store(
