@@ -23,6 +23,7 @@ from policygraph.errors import OntologyError, SourceError
 from policygraph.mapping import Mapped, Mapper, Vocabulary
 from policygraph.resources import ontology_files
 from policygraph.sources import RdfFile, TableFile, is_rdf, read
+from policygraph.sources.csvtable import Row
 from policygraph.sources.rdffile import oxigraph_quads, rdflib_converter
 
 __all__ = [
@@ -117,6 +118,26 @@ def _load_rdf_files(paths: list[Path], content: ox.Store) -> dict[URIRef, list[P
     return graphs
 
 
+def _check_keys_across_parts(
+    records: TableFile, keys: dict[tuple[str, tuple[str, ...]], Row]
+) -> None:
+    """A table split over several files (``documents.csv``, ``documents.{part}.csv``) is one
+    table: a key stated in two of its files is refused like a key stated twice in one file
+    (which the reader refuses)."""
+    table = records.table
+    if not table.key:
+        return
+    for row in records.rows:
+        key = tuple(row.get(k) for k in table.key)
+        first = keys.setdefault((table.name, key), row)
+        if first is not row:
+            raise row.error(
+                table.key[-1],
+                f"duplicate id {'/'.join(key)!r} (first in {first.path.name} on line {first.line})",
+                "give each row its own id, or remove one of the two rows",
+            )
+
+
 def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
     """Map the data ``files`` (in reading order), with the ontology graph.
 
@@ -135,6 +156,7 @@ def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
     ordered = list(files)
     loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-rdf")
     loading = loader.submit(_load_rdf_files, [p for p in ordered if is_rdf(p)], content)
+    keys: dict[tuple[str, tuple[str, ...]], Row] = {}
     try:
         for path in ordered:
             if is_rdf(path):
@@ -142,6 +164,7 @@ def build_dataset(files: Iterable[Path], ontology: Graph) -> Built:
             records = read(path)
             if not isinstance(records, TableFile):  # pragma: no cover - one of the two
                 raise SourceError(path, "unknown records", fix="report this as a bug")
+            _check_keys_across_parts(records, keys)
             mapper.map_table(records.table.name, records.rows)
         mapper.finish()
     except BaseException:
