@@ -219,3 +219,20 @@ def test_a_note_rebuilds_the_national_store_in_place(national_store: str, tmp_pa
     inputs = Inputs.resolve(national=True)
     with open_store(spec, inputs) as kept, open_store(national_store, inputs) as fresh:
         assert to_json(find_gaps(kept)) == to_json(find_gaps(fresh))
+
+
+def test_one_definition_of_an_autonomous_division_type() -> None:
+    """The gap table, the division importer and stats (through the ontology's collection) agree
+    on which division types are autonomous."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    from policygraph import resources
+    from policygraph.gaptable import AUTONOMOUS
+    from policygraph.national.divisions import AUTONOMOUS_TYPES
+
+    scheme = Graph().parse(resources.ontology_dir() / "schemes" / "division-type.ttl")
+    collection = URIRef("https://w3id.org/policygraph/id/division-type/ethnic-autonomous")
+    members = {str(m).rsplit("/", 1)[1] for m in scheme.objects(collection, SKOS.member)}
+    assert members == AUTONOMOUS == set(AUTONOMOUS_TYPES)
+    assert len(members) == 4

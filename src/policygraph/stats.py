@@ -32,15 +32,17 @@ SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
   FILTER(?level != <https://w3id.org/policygraph/id/level/national>)
 }
 """
-# Every autonomous unit, whether its titular groups are known, and if not, whether a note says
+# Every autonomous unit (its type a member of the ontology's ethnic-autonomous collection, as
+# gaptable.AUTONOMOUS), whether its titular groups are known, and if not, whether a note says
 # why (龙胜各族自治县 names none). DISTINCT first: a region stated by two sources is one unit.
 _AUTONOMOUS = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?type (COUNT(?r) AS ?n) (SUM(?grouped) AS ?with_group) (SUM(?noted) AS ?with_note)
 WHERE {
   { SELECT DISTINCT ?r ?type WHERE {
-      ?r a pg:Region ; pg:divisionType ?type .
-      FILTER(STRSTARTS(STR(?type), "https://w3id.org/policygraph/id/division-type/autonomous-"))
+      <https://w3id.org/policygraph/id/division-type/ethnic-autonomous> skos:member ?type .
+      ?r pg:divisionType ?type ; a pg:Region .
   } }
   BIND(IF(EXISTS { ?r pg:titularGroup ?group }, 1, 0) AS ?grouped)
   BIND(IF(?grouped = 0 && EXISTS { ?r pg:qualityNote ?note }, 1, 0) AS ?noted)
