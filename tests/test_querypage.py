@@ -218,3 +218,11 @@ def test_the_nav_links_the_query_page_only_on_pages_for_serve(
             html = (out / page).read_text(encoding="utf-8")
             link = ("../" if "/" in page else "") + 'query">SPARQL query</a>'
             assert (link in html) is served, page
+        named = (out / "query" / "gaps-no-dedicated-policy.html").read_text(encoding="utf-8")
+        opens = 'href="../query?named=gaps/no-dedicated-policy">Open it in the query page'
+        assert (opens in named) is served
+
+
+def test_query_with_a_slash_goes_to_the_page_not_to_the_site_folder(served: Served) -> None:
+    reply = http(f"{served.base}/query/")
+    assert reply.status == 200 and "<h1>SPARQL query</h1>" in reply.text
