@@ -301,3 +301,37 @@ def test_results_are_shown_as_text_never_as_html(visit: Visit, tmp_path: Path) -
     page.wait_for_selector("#results[data-linked=true]")
     assert page.locator("#results a").count() == 0  # no page, no link
     assert visit.errors == []
+
+
+def test_enter_in_a_parameter_field_binds_it_before_the_query_runs(
+    visit: Visit, store: GraphStore
+) -> None:
+    # The field's change event and the run race; the run waits for the binding.
+    page = visit.open("/query?named=gaps/no-dedicated-policy&within=620000")
+    page.wait_for_selector("#results:not([hidden]) tbody tr")
+    page.fill("#param-within", "620900")  # Jiuquan: Subei and Aksai
+    page.press("#param-within", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 2")
+    assert [row[1] for row in visit.rows()] == _codes(store, {"within": "620900"})
+    page.fill("#param-within", "620900")
+    page.select_option("#param-level", "provincial")
+    page.fill("#param-within", "Atlantis")
+    page.click("#run")  # the field's change (a refused name) comes first
+    page.wait_for_function("() => !document.querySelector('#query-error').hidden")
+    assert "Not run" in (page.text_content("#query-status") or "")
+    assert "--param within=Atlantis" in (page.text_content("#query-error") or "")
+
+
+def test_ask_and_construct_results(visit: Visit) -> None:
+    page = visit.open()
+    page.fill("#query-text", "ASK { ?r skos:notation '620923' }")
+    visit.run()
+    assert (page.text_content("#query-status") or "").startswith("ASK: yes (true)")
+    page.fill(
+        "#query-text",
+        "CONSTRUCT { ?r skos:notation ?c } WHERE { ?r skos:notation ?c FILTER(?c = '620923') }",
+    )
+    visit.run()
+    assert page.is_visible("#graph-result") and page.is_hidden("#results")
+    assert "skos:notation" in (page.text_content("#graph-result") or "")
+    assert visit.errors == []

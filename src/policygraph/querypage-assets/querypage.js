@@ -39,6 +39,7 @@
   var prefixes = [];          // [[prefix, namespace]], longest namespace first
   var named = null;           // {name, params, text}: the named query in the editor, as resolved
   var resolving = 0;          // the number of the latest resolution asked for
+  var pending = Promise.resolve(true);  // the latest resolution (false: refused); runs wait
   var ran = null;             // the text of the query whose results are shown
 
   function el(tag, text, attrs) {
@@ -158,7 +159,7 @@
     var mine = ++resolving;
     var url = NAMED + "/" + name.split("/").map(encodeURIComponent).join("/") + "?" +
       new URLSearchParams(values).toString();
-    return fetch(url, {headers: {Accept: "application/json"}}).then(function (reply) {
+    var answer = fetch(url, {headers: {Accept: "application/json"}}).then(function (reply) {
       return reply.json().then(function (body) {
         if (mine !== resolving) { return null; }  // a later change has been asked for
         if (!reply.ok) {
@@ -171,7 +172,12 @@
         updateLink();
         return named;
       });
+    }).catch(function (err) {
+      showError("the server could not be reached: " + err);
+      return null;
     });
+    pending = answer.then(function (done) { return done !== null || mine !== resolving; });
+    return answer;
   }
 
   function pick() {
@@ -217,7 +223,18 @@
     editor.setSelectionRange(offset, Math.min(offset + 1, editor.value.length));
   }
 
+  // Run the query in the editor, once the parameters last changed are in it.
   function run() {
+    runButton.disabled = true;
+    return pending.then(runNow);
+  }
+
+  function runNow(bound) {
+    if (!bound) {  // the parameters were refused: the error line says why
+      runButton.disabled = false;
+      statusLine.textContent = "Not run: the parameters were refused.";
+      return Promise.resolve();
+    }
     updateLink();
     showError("");
     runButton.disabled = true;
@@ -393,6 +410,14 @@
   picker.addEventListener("change", pick);
   fields.addEventListener("change", function () {
     if (picker.value) { resolve(picker.value, formValues()); }
+  });
+  fields.addEventListener("keydown", function (event) {
+    // Enter in a parameter's field binds it and runs the query.
+    if (event.key === "Enter" && event.target.tagName === "INPUT" && picker.value) {
+      event.preventDefault();
+      resolve(picker.value, formValues());
+      run();
+    }
   });
   csvButton.addEventListener("click", function () { download("text/csv", "csv"); });
   jsonButton.addEventListener("click", function () { download(JSON_RESULTS, "json"); });
