@@ -264,6 +264,9 @@ def test_the_csv_and_json_downloads_are_the_endpoints_own(
 
 def test_errors_of_the_endpoint_are_one_readable_line(visit: Visit) -> None:
     page = visit.open()
+    page.fill("#query-text", DOCUMENTS)
+    visit.run()
+    assert page.is_visible("#results")
     page.fill("#query-text", "SELECT ?x WHERE {\n  ?x a pg:Region\n")
     visit.run()
     message = page.text_content("#query-error") or ""

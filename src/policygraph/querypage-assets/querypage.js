@@ -204,12 +204,14 @@
   }
 
   // The endpoint's refusal in one line; a syntax error's position selected in the editor.
-  function refused(reply) {
+  function refused(reply, download) {
     return reply.text().then(function (text) {
       var message = oneLine(text) || ("the endpoint answered " + reply.status);
-      showError(message);
+      showError((download ? "no download: " : "") + message);
       var at = /at line (\d+), column (\d+)/.exec(message);
       if (at) { select(Number(at[1]), Number(at[2])); }
+      if (download) { return; }
+      table.hidden = graphResult.hidden = true;  // the results shown were another query's
       statusLine.textContent = "No results: the query was refused (HTTP " + reply.status + ").";
     });
   }
@@ -342,7 +344,11 @@
     var iris = {};
     spans.forEach(function (s) { iris[s.getAttribute("data-iri")] = true; });
     var asked = Object.keys(iris);
-    if (!asked.length) { return; }
+    table.removeAttribute("data-linked");
+    if (!asked.length) {
+      table.setAttribute("data-linked", "true");
+      return;
+    }
     fetch(PAGES, {method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify(asked)}).then(function (reply) {
       return reply.ok ? reply.json() : {};
@@ -363,7 +369,7 @@
   function download(accept, extension) {
     showError("");
     return post(accept).then(function (reply) {
-      if (!reply.ok) { return refused(reply); }
+      if (!reply.ok) { return refused(reply, true); }
       return reply.blob().then(function (blob) {
         var link = el("a", null, {href: URL.createObjectURL(blob),
           download: (named && editor.value === named.text ?
