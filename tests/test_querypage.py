@@ -226,3 +226,15 @@ def test_the_nav_links_the_query_page_only_on_pages_for_serve(
 def test_query_with_a_slash_goes_to_the_page_not_to_the_site_folder(served: Served) -> None:
     reply = http(f"{served.base}/query/")
     assert reply.status == 200 and "<h1>SPARQL query</h1>" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("Subei", "620923"), ("肃北", "620923"), ("甘肃", "620000")]
+)
+def test_a_region_field_suggests_regions_by_name(served: Served, text: str, code: str) -> None:
+    reply = http(f"{served.base}/query/regions?{urllib.parse.urlencode({'q': text})}")
+    assert reply.status == 200
+    found = json.loads(reply.text)
+    assert found[0]["code"] == code
+    assert found[0]["label"].startswith(code + " ")
+    assert json.loads(http(f"{served.base}/query/regions?q=").text) == []

@@ -338,3 +338,28 @@ def test_ask_and_construct_results(visit: Visit) -> None:
     assert page.is_visible("#graph-result") and page.is_hidden("#results")
     assert "skos:notation" in (page.text_content("#graph-result") or "")
     assert visit.errors == []
+
+
+def test_the_table_sorts_by_a_column_and_shows_at_most_2000_rows(visit: Visit) -> None:
+    page = visit.open("/query?named=gaps/no-dedicated-policy&within=620000&autonomous=true")
+    page.wait_for_selector("#results:not([hidden]) tbody tr")
+    codes = [row[1] for row in visit.rows()]
+    page.click("#results th:nth-child(2) button")
+    page.click("#results th:nth-child(2) button")
+    assert page.get_attribute("#results th:nth-child(2)", "aria-sort") == "descending"
+    assert [row[1] for row in visit.rows()] == sorted(codes, reverse=True)
+    page.fill("#query-text", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500")
+    visit.run()
+    assert page.locator("#results tbody tr").count() == 2000
+    status = page.text_content("#query-status") or ""
+    assert status.startswith("2,500 rows") and "the first 2,000 shown" in status
+
+
+def test_a_region_field_suggests_regions_as_you_type(visit: Visit) -> None:
+    page = visit.open()
+    page.select_option("#named-query", "gaps/no-dedicated-policy")
+    page.wait_for_selector("#param-within")
+    page.type("#param-within", "Jiuquan")
+    page.wait_for_selector("#param-within-regions option[value='620900']", state="attached")
+    label = page.get_attribute("#param-within-regions option[value='620900']", "label") or ""
+    assert "Jiuquan" in label

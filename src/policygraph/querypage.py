@@ -10,6 +10,7 @@ Accept); this module only answers what the endpoint cannot:
 - ``GET /query/named``: the named queries with their parameters and the values each may take;
 - ``GET /query/named/{name}?PARAM=VALUE…``: the exact text ``policygraph query NAME --param …
   --print`` gives (``queries.bind``, the same checks and messages), or a one-line error (400);
+- ``GET /query/regions?q=TEXT``: regions by name, the suggestions of a region field;
 - ``POST /query/pages``: which of the IRIs of a result have a browse page, and where.
 
 Everything the page needs ships in the package (``templates/site/querypage.html.j2``,
@@ -32,7 +33,7 @@ from starlette.routing import Route
 
 from policygraph import namespaces as ns
 from policygraph.errors import QueryError
-from policygraph.queries import NamedQuery, Param, bind, library
+from policygraph.queries import NamedQuery, Param, bind, find_regions, library
 from policygraph.queries.terms import CONCEPT_KINDS
 from policygraph.reports.templates import environment
 from policygraph.store.base import GraphStore
@@ -43,6 +44,9 @@ __all__ = ["QueryPage", "page_for"]
 RESERVED = ("named", "query")
 #: The most IRIs one ``/query/pages`` request may ask about (a results table shows fewer).
 MAX_IRIS = 20_000
+#: The longest text a region search takes, and the most regions it suggests.
+MAX_SEARCH = 100
+MAX_SUGGESTED = 12
 #: Scripts and styles of the page, by file name, with their media types.
 ASSETS = {"querypage.js": "text/javascript", "querypage.css": "text/css"}
 
@@ -112,6 +116,7 @@ class QueryPage:
             Route("/query/", lambda _: RedirectResponse("../query"), methods=["GET"]),
             Route("/query/named", self.named, methods=["GET"]),
             Route("/query/named/{name:path}", self.resolve, methods=["GET"]),
+            Route("/query/regions", self.regions, methods=["GET"]),
             Route("/query/pages", self.links, methods=["POST"]),
             Route("/query/assets/{file}", self.asset, methods=["GET"]),
         ]
@@ -154,6 +159,13 @@ class QueryPage:
             return _error(400, str(exc))
         return JSONResponse({"name": name, "params": values, "query": text})
 
+    async def regions(self, request: Request) -> Response:
+        """The regions whose names match ``?q=`` (as ``policygraph regions`` finds them), for
+        the suggestions of a region field."""
+        text = request.query_params.get("q", "").strip()[:MAX_SEARCH]
+        found = await run_in_threadpool(self._locked, _regions, self.store, text) if text else []
+        return JSONResponse(found)
+
     def _locked(self, call: Callable[..., Any], *args: Any) -> Any:
         with self._lock:
             return call(*args)
@@ -176,6 +188,17 @@ class QueryPage:
                 if path is not None:
                     found[iri] = path
         return JSONResponse(found)
+
+
+def _regions(store: GraphStore, text: str) -> list[dict[str, str]]:
+    return [
+        {
+            "code": r.code,
+            "label": r.describe(),
+            "level": r.level,
+        }
+        for r in find_regions(store, text, limit=MAX_SUGGESTED)
+    ]
 
 
 def _error(status: int, message: str) -> Response:

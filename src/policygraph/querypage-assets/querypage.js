@@ -17,6 +17,7 @@
   var ENDPOINT = app.getAttribute("data-endpoint");
   var NAMED = app.getAttribute("data-named");
   var PAGES = app.getAttribute("data-pages");
+  var REGIONS = app.getAttribute("data-regions");
   var ROWS_SHOWN = 2000;
   var JSON_RESULTS = "application/sparql-results+json";
   // A SELECT or ASK answers in SPARQL JSON; a CONSTRUCT or DESCRIBE in Turtle.
@@ -124,12 +125,36 @@
       input.value = value !== undefined ? value : (param.default || "");
     } else {
       input = el("input", null, {type: "text", id: id, name: param.name,
-        placeholder: param.hint || ""});
+        placeholder: param.hint || "", autocomplete: "off"});
       input.value = value !== undefined ? value : (param.default || "");
+      if (param.kind === "region") { suggest(input, wrap); }
     }
     wrap.appendChild(label);
     wrap.appendChild(input);
     return wrap;
+  }
+
+  // A region field suggests the regions whose names match what is typed (query/regions).
+  function suggest(input, wrap) {
+    var list = el("datalist", null, {id: input.id + "-regions"});
+    input.setAttribute("list", list.id);
+    wrap.appendChild(list);
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (!text || /^[0-9]{6}$/.test(text)) { return; }
+      timer = setTimeout(function () {
+        fetch(REGIONS + "?" + new URLSearchParams({q: text}).toString()).then(function (reply) {
+          return reply.ok ? reply.json() : [];
+        }).then(function (found) {
+          list.textContent = "";
+          found.forEach(function (r) {
+            list.appendChild(el("option", r.label, {value: r.code, label: r.label}));
+          });
+        }).catch(function () { /* no suggestions */ });
+      }, 200);
+    });
   }
 
   function showParams(q, values) {
@@ -317,7 +342,13 @@
     var vars = data.head.vars || [];
     var rows = data.results.bindings || [];
     var tr = el("tr");
-    vars.forEach(function (v) { tr.appendChild(el("th", "?" + v, {scope: "col"})); });
+    vars.forEach(function (v, index) {
+      var th = el("th", null, {scope: "col"});
+      var button = el("button", "?" + v, {type: "button", "class": "sort"});
+      button.addEventListener("click", function () { sortBy(th, index); });
+      th.appendChild(button);
+      tr.appendChild(th);
+    });
     head.appendChild(tr);
     rows.slice(0, ROWS_SHOWN).forEach(function (row) {
       var line = el("tr");
@@ -329,6 +360,24 @@
     statusLine.textContent = count + " · " + took + " ms" + (rows.length > ROWS_SHOWN ?
       " · the first " + ROWS_SHOWN.toLocaleString("en") + " shown; download CSV or JSON for all" : "");
     linkPages();
+  }
+
+  // Sort the rows shown by one column (numbers as numbers); again: the other way.
+  function sortBy(th, index) {
+    var up = th.getAttribute("aria-sort") !== "ascending";
+    table.tHead.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", up ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var key = function (row) {
+      var first = row.cells[index].firstChild;
+      return first ? first.textContent : "";
+    };
+    rows.sort(function (a, b) {
+      var order = key(a).localeCompare(key(b), "en", {numeric: true});
+      return up ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
   }
 
   function showGraph(text, took) {
