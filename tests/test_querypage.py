@@ -173,6 +173,8 @@ def test_iris_with_a_browse_page_get_its_path_and_no_other(served: Served) -> No
         f"{BASE}id/region/620923": "region/620923.html",
         f"{BASE}eli/620000/2018/x": "document/620000-2018-x.html",
     }
+    huge = json.dumps([f"{BASE}id/region/{n:06d}" for n in range(30_000)]).encode()
+    assert http(f"{served.base}/query/pages", method="POST", body=huge).status == 413
     for bad in (b"not json", b'{"a": 1}', b"[1, 2]"):
         refused = http(f"{served.base}/query/pages", method="POST", body=bad)
         assert refused.status == 400 and "JSON list of IRIs" in refused.text

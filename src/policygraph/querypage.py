@@ -172,8 +172,13 @@ class QueryPage:
 
     # -- links to the browse pages -------------------------------------------------------------
     async def links(self, request: Request) -> Response:
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_IRIS * 200:
+                return _error(413, f"ask about at most {MAX_IRIS:,} IRIs at once")
         try:
-            asked = json.loads(await request.body())
+            asked = json.loads(bytes(body))
         except (ValueError, UnicodeDecodeError):
             return _error(400, "send a JSON list of IRIs")
         if not isinstance(asked, list) or not all(isinstance(i, str) for i in asked):
