@@ -5,7 +5,11 @@ The page in a browser is tested in test_querypage_browser.py."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -240,3 +244,27 @@ def test_a_region_field_suggests_regions_by_name(served: Served, text: str, code
     assert found[0]["code"] == code
     assert found[0]["label"].startswith(code + " ")
     assert json.loads(http(f"{served.base}/query/regions?q=").text) == []
+
+
+def test_the_serve_command_has_the_query_page_and_its_pages_link_it(seed_spec: str) -> None:
+    command = [sys.executable, "-m", "policygraph", "--store", seed_spec, "--no-national"]
+    command += ["serve", "--port", "0", "--quiet"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stderr is not None
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        assert match
+        base = f"http://127.0.0.1:{match.group(1)}"
+        status, body = _json(f"{base}/query/named/gaps/no-dedicated-policy", within="Gansu")
+        assert status == 200 and "VALUES (?level ?within)" in str(body["query"])
+        assert http(f"{base}/query").status == 200
+        for _ in range(120):  # bounded: two minutes on a loaded machine
+            page = http(f"{base}/region/620923.html")
+            if page.status == 200:
+                break
+            time.sleep(1)
+        assert '<a href="../query">SPARQL query</a>' in page.text
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
