@@ -209,6 +209,12 @@ def test_the_page_and_its_assets_are_served_from_the_package(served: Served) -> 
     assert script.status == 200 and script.media == "text/javascript"
     assert "innerHTML" not in script.text
     assert http(f"{served.base}/query/assets/querypage.css").media == "text/css"
+    # The editor, CodeMirror, is vendored with its licence, and the page loads it.
+    for name in ("codemirror.js", "codemirror.css", "sparql.js", "matchbrackets.js"):
+        assert f'"query/assets/codemirror/{name}"' in page.text
+        assert http(f"{served.base}/query/assets/codemirror/{name}").status == 200
+    licence = http(f"{served.base}/query/assets/codemirror/LICENSE")
+    assert "Marijn Haverbeke" in licence.text and "Permission is hereby granted" in licence.text
     assert http(f"{served.base}/query/assets/../serve.py").status == 404
     assert http(f"{served.base}/query/assets/other.js").status == 404
 

@@ -130,6 +130,16 @@ def visit(browser: Browser, served: Served) -> Iterator[Visit]:
     opened.close()
 
 
+def write(page: Page, text: str) -> None:
+    """Put ``text`` in the editor (CodeMirror's own API; typing is tested on its own)."""
+    page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)", text)
+
+
+def written(page: Page) -> str:
+    """The text in the editor."""
+    return str(page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getValue()"))
+
+
 def _shot(page: Page, name: str, tmp_path: Path) -> Path:
     path = Path(SCREENSHOTS or tmp_path) / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,10 +156,8 @@ def test_the_editor_starts_with_the_prefixes_and_an_adhoc_query_shows_rows(
     visit: Visit, store: GraphStore
 ) -> None:
     page = visit.open()
-    assert page.input_value("#query-text").startswith(
-        "PREFIX pg: <https://w3id.org/policygraph/def#>"
-    )
-    page.fill("#query-text", DOCUMENTS)
+    assert written(page).startswith("PREFIX pg: <https://w3id.org/policygraph/def#>")
+    write(page, DOCUMENTS)
     visit.run()
     expected = run_query(store, parse_named("-e", DOCUMENTS))
     rows = visit.rows()
@@ -226,14 +234,13 @@ def test_the_shareable_url_reproduces_the_query_in_a_fresh_page(
     finally:
         fresh.close()
     # An edited query is shared by its text.
-    page.fill("#query-text", DOCUMENTS)
-    page.dispatch_event("#query-text", "input")
+    write(page, DOCUMENTS)
     visit.run()
     adhoc = Visit(browser, served)
     try:
         adhoc.open(page.input_value("#share-url"))
         adhoc.page.wait_for_selector("#results:not([hidden]) tbody tr")
-        assert adhoc.page.input_value("#query-text") == DOCUMENTS
+        assert written(adhoc.page) == DOCUMENTS
         assert adhoc.rows() == visit.rows()
     finally:
         adhoc.close()
@@ -264,10 +271,10 @@ def test_the_csv_and_json_downloads_are_the_endpoints_own(
 
 def test_errors_of_the_endpoint_are_one_readable_line(visit: Visit) -> None:
     page = visit.open()
-    page.fill("#query-text", DOCUMENTS)
+    write(page, DOCUMENTS)
     visit.run()
     assert page.is_visible("#results")
-    page.fill("#query-text", "SELECT ?x WHERE {\n  ?x a pg:Region\n")
+    write(page, "SELECT ?x WHERE {\n  ?x a pg:Region\n")
     visit.run()
     message = page.text_content("#query-error") or ""
     assert message.startswith("SPARQL syntax error at line 3, column 1")
@@ -275,11 +282,11 @@ def test_errors_of_the_endpoint_are_one_readable_line(visit: Visit) -> None:
     assert page.is_visible("#query-error")
     assert page.is_hidden("#results")
     # The time limit.
-    page.fill("#query-text", ENDLESS)
+    write(page, ENDLESS)
     visit.run()
     assert "time limit of 4 s" in (page.text_content("#query-error") or "")
     # A parameter the server refuses, in the words of --param.
-    page.fill("#query-text", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    write(page, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     visit.run()
     assert page.is_hidden("#query-error")
     page.select_option("#named-query", "gaps/no-dedicated-policy")
@@ -297,7 +304,7 @@ def test_errors_of_the_endpoint_are_one_readable_line(visit: Visit) -> None:
 def test_results_are_shown_as_text_never_as_html(visit: Visit, tmp_path: Path) -> None:
     query = f"SELECT ?x ?y WHERE {{ BIND({XSS!r} AS ?x) BIND(<javascript:alert(2)> AS ?y) }}"
     page = visit.open()
-    page.fill("#query-text", query)
+    write(page, query)
     visit.run()
     assert visit.rows() == [[XSS, "javascript:alert(2)"]]
     assert page.locator("#results img").count() == 0
@@ -327,11 +334,11 @@ def test_enter_in_a_parameter_field_binds_it_before_the_query_runs(
 
 def test_ask_and_construct_results(visit: Visit) -> None:
     page = visit.open()
-    page.fill("#query-text", "ASK { ?r skos:notation '620923' }")
+    write(page, "ASK { ?r skos:notation '620923' }")
     visit.run()
     assert (page.text_content("#query-status") or "").startswith("ASK: yes (true)")
-    page.fill(
-        "#query-text",
+    write(
+        page,
         "CONSTRUCT { ?r skos:notation ?c } WHERE { ?r skos:notation ?c FILTER(?c = '620923') }",
     )
     visit.run()
@@ -348,7 +355,7 @@ def test_the_table_sorts_by_a_column_and_shows_at_most_2000_rows(visit: Visit) -
     page.click("#results th:nth-child(2) button")
     assert page.get_attribute("#results th:nth-child(2)", "aria-sort") == "descending"
     assert [row[1] for row in visit.rows()] == sorted(codes, reverse=True)
-    page.fill("#query-text", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500")
+    write(page, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 2500")
     visit.run()
     assert page.locator("#results tbody tr").count() == 2000
     status = page.text_content("#query-status") or ""
@@ -363,3 +370,28 @@ def test_a_region_field_suggests_regions_as_you_type(visit: Visit) -> None:
     page.wait_for_selector("#param-within-regions option[value='620900']", state="attached")
     label = page.get_attribute("#param-within-regions option[value='620900']", "label") or ""
     assert "Jiuquan" in label
+
+
+def test_the_editor_takes_typing_colours_sparql_and_runs_on_ctrl_enter(
+    visit: Visit, tmp_path: Path
+) -> None:
+    page = visit.open()
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("ASK { ?r skos:notation '620923' }")
+    assert written(page) == "ASK { ?r skos:notation '620923' }"
+    assert page.locator(".CodeMirror .cm-keyword", has_text="ASK").count() == 1
+    assert page.locator(".CodeMirror .cm-string", has_text="'620923'").count() == 1
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#query-status').textContent.startsWith('ASK')"
+    )
+    assert "query=ASK" in page.input_value("#share-url")
+    # A syntax error puts the cursor where the parser stopped.
+    write(page, "SELECT ?x WHERE {\n  ?x a pg:Region .\n  FILTER(?x = \n}")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#query-error:not([hidden])")
+    cursor = page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getCursor()")
+    assert cursor["line"] == 3  # the fourth line, where the parser stopped
+    _shot(page, "query-page-error", tmp_path)

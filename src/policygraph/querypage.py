@@ -47,8 +47,17 @@ MAX_IRIS = 20_000
 #: The longest text a region search takes, and the most regions it suggests.
 MAX_SEARCH = 100
 MAX_SUGGESTED = 12
-#: Scripts and styles of the page, by file name, with their media types.
-ASSETS = {"querypage.js": "text/javascript", "querypage.css": "text/css"}
+#: Scripts and styles of the page, by path under ``querypage-assets/``, with their media
+#: types: its own, and the editor, CodeMirror 5 (vendored with its licence; see its README.md).
+ASSETS = {
+    "querypage.js": "text/javascript",
+    "querypage.css": "text/css",
+    "codemirror/codemirror.js": "text/javascript",
+    "codemirror/codemirror.css": "text/css",
+    "codemirror/sparql.js": "text/javascript",
+    "codemirror/matchbrackets.js": "text/javascript",
+    "codemirror/LICENSE": "text/plain",
+}
 
 #: Hints shown in the field of a parameter whose values are not listed.
 HINTS = {
@@ -118,7 +127,7 @@ class QueryPage:
             Route("/query/named/{name:path}", self.resolve, methods=["GET"]),
             Route("/query/regions", self.regions, methods=["GET"]),
             Route("/query/pages", self.links, methods=["POST"]),
-            Route("/query/assets/{file}", self.asset, methods=["GET"]),
+            Route("/query/assets/{file:path}", self.asset, methods=["GET"]),
         ]
 
     # -- the page ------------------------------------------------------------------------------
@@ -134,7 +143,8 @@ class QueryPage:
         name = request.path_params["file"]
         if name not in ASSETS:
             return Response("no such file\n", 404, media_type="text/plain; charset=utf-8")
-        text = resources.files("policygraph").joinpath("querypage-assets", name).read_bytes()
+        text = resources.files("policygraph").joinpath("querypage-assets", *name.split("/"))
+        text = text.read_bytes()
         return Response(text, media_type=f"{ASSETS[name]}; charset=utf-8")
 
     # -- named queries -------------------------------------------------------------------------

@@ -24,6 +24,21 @@
   var ACCEPT_SHOWN = JSON_RESULTS + ", text/turtle;q=0.9";
 
   var editor = document.getElementById("query-text");
+  // CodeMirror (vendored) when it loaded: line numbers, SPARQL colours, bracket matching; the
+  // text area underneath is kept in step. Without it, the text area is the editor.
+  var cm = window.CodeMirror ? window.CodeMirror.fromTextArea(editor, {
+    mode: "sparql",
+    lineNumbers: true,
+    matchBrackets: true,
+    indentUnit: 2,
+    extraKeys: {"Ctrl-Enter": function () { run(); }, "Cmd-Enter": function () { run(); }}
+  }) : null;
+
+  function queryText() { return cm ? cm.getValue() : editor.value; }
+
+  function setText(value) {
+    if (cm) { cm.setValue(value); } else { editor.value = value; }
+  }
   var picker = document.getElementById("named-query");
   var description = document.getElementById("named-description");
   var fields = document.getElementById("named-params");
@@ -63,11 +78,11 @@
 
   function shareParams() {
     var params = new URLSearchParams();
-    if (named && editor.value === named.text) {
+    if (named && queryText() === named.text) {
       params.set("named", named.name);
       Object.keys(named.params).sort().forEach(function (k) { params.set(k, named.params[k]); });
     } else {
-      params.set("query", editor.value);
+      params.set("query", queryText());
     }
     return params;
   }
@@ -193,7 +208,7 @@
         }
         showError("");
         named = {name: name, params: values, text: body.query};
-        editor.value = body.query;
+        setText(body.query);
         updateLink();
         return named;
       });
@@ -220,7 +235,7 @@
 
   function post(accept) {
     var body = new URLSearchParams();
-    body.set("query", editor.value);
+    body.set("query", queryText());
     return fetch(ENDPOINT, {
       method: "POST",
       headers: {"Content-Type": "application/x-www-form-urlencoded", Accept: accept},
@@ -242,6 +257,12 @@
   }
 
   function select(line, column) {
+    if (cm) {
+      var at = {line: line - 1, ch: Math.max(column - 1, 0)};
+      cm.setSelection(at, {line: at.line, ch: at.ch + 1});
+      cm.focus();
+      return;
+    }
     var lines = editor.value.split("\n");
     var offset = 0;
     for (var i = 0; i < line - 1 && i < lines.length; i++) { offset += lines[i].length + 1; }
@@ -267,15 +288,15 @@
     runButton.disabled = true;
     statusLine.textContent = "Running…";
     var started = performance.now();
-    var text = editor.value;
+    var sent = queryText();
     return post(ACCEPT_SHOWN).then(function (reply) {
       if (!reply.ok) { return refused(reply); }
       var media = (reply.headers.get("Content-Type") || "").split(";")[0].trim();
       var took = Math.round(performance.now() - started);
       if (media === JSON_RESULTS) {
-        return reply.json().then(function (data) { ran = text; showTable(data, took, text); });
+        return reply.json().then(function (data) { ran = sent; showTable(data, took, sent); });
       }
-      return reply.text().then(function (body) { ran = text; showGraph(body, took); });
+      return reply.text().then(function (body) { ran = sent; showGraph(body, took); });
     }).catch(function (err) {
       showError("the endpoint could not be reached: " + err);
       statusLine.textContent = "No results.";
@@ -421,7 +442,7 @@
       if (!reply.ok) { return refused(reply, true); }
       return reply.blob().then(function (blob) {
         var link = el("a", null, {href: URL.createObjectURL(blob),
-          download: (named && editor.value === named.text ?
+          download: (named && queryText() === named.text ?
             named.name.replace("/", "-") : "query") + "." + extension});
         document.body.appendChild(link);
         link.click();
@@ -447,7 +468,7 @@
     }
     if (name) { showError("unknown named query " + name + "; choose one from the list"); }
     if (params.has("query")) {
-      editor.value = params.get("query");
+      setText(params.get("query"));
       return run();
     }
     updateLink();
@@ -455,13 +476,17 @@
   }
 
   runButton.addEventListener("click", run);
-  editor.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      run();
-    }
-  });
-  editor.addEventListener("input", updateLink);
+  if (cm) {
+    cm.on("change", function () { cm.save(); updateLink(); });
+  } else {
+    editor.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run();
+      }
+    });
+    editor.addEventListener("input", updateLink);
+  }
   picker.addEventListener("change", pick);
   fields.addEventListener("change", function () {
     if (picker.value) { resolve(picker.value, formValues()); }
