@@ -143,9 +143,10 @@ class QueryPage:
         name = request.path_params["file"]
         if name not in ASSETS:
             return Response("no such file\n", 404, media_type="text/plain; charset=utf-8")
-        text = resources.files("policygraph").joinpath("querypage-assets", *name.split("/"))
-        text = text.read_bytes()
-        return Response(text, media_type=f"{ASSETS[name]}; charset=utf-8")
+        found = resources.files("policygraph").joinpath("querypage-assets")
+        for part in name.split("/"):
+            found = found.joinpath(part)
+        return Response(found.read_bytes(), media_type=f"{ASSETS[name]}; charset=utf-8")
 
     # -- named queries -------------------------------------------------------------------------
     async def named(self, request: Request) -> Response:
