@@ -156,6 +156,8 @@ def test_the_editor_starts_with_the_prefixes_and_an_adhoc_query_shows_rows(
     visit: Visit, store: GraphStore
 ) -> None:
     page = visit.open()
+    assert page.url == f"{visit.base}/query"  # reloading it does not run the example
+    assert "query=PREFIX" in page.input_value("#share-url")
     assert written(page).startswith("PREFIX pg: <https://w3id.org/policygraph/def#>")
     write(page, DOCUMENTS)
     visit.run()

@@ -87,12 +87,14 @@
     return params;
   }
 
-  function updateLink() {
+  // The link box, and the address bar unless ``quiet`` (the page as first opened keeps its
+  // plain address: reloading it should not run the example query).
+  function updateLink(quiet) {
     var url = new URL(window.location.href);
     url.search = shareParams().toString();
     url.hash = "";
     shareBox.value = url.toString();
-    if (window.location.href !== url.toString()) {
+    if (quiet !== true && window.location.href !== url.toString()) {
       window.history.replaceState(null, "", url.toString());
     }
   }
@@ -471,7 +473,7 @@
       setText(params.get("query"));
       return run();
     }
-    updateLink();
+    updateLink(true);
     return Promise.resolve();
   }
 
