@@ -390,6 +390,9 @@ def test_the_editor_takes_typing_colours_sparql_and_runs_on_ctrl_enter(
         "() => document.querySelector('#query-status').textContent.startsWith('ASK')"
     )
     assert "query=ASK" in page.input_value("#share-url")
+    page.keyboard.press("Tab")  # a keyboard gets out of the editor, to Run
+    assert page.evaluate("() => document.activeElement.id") == "run"
+    page.click(".CodeMirror")
     # A syntax error puts the cursor where the parser stopped.
     write(page, "SELECT ?x WHERE {\n  ?x a pg:Region .\n  FILTER(?x = \n}")
     page.keyboard.press("Control+Enter")

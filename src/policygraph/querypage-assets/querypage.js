@@ -31,7 +31,9 @@
     lineNumbers: true,
     matchBrackets: true,
     indentUnit: 2,
-    extraKeys: {"Ctrl-Enter": function () { run(); }, "Cmd-Enter": function () { run(); }}
+    // Tab leaves the editor (to Run), as in any form, so that a keyboard can get out of it.
+    extraKeys: {"Ctrl-Enter": function () { run(); }, "Cmd-Enter": function () { run(); },
+      "Tab": false, "Shift-Tab": false}
   }) : null;
 
   function queryText() { return cm ? cm.getValue() : editor.value; }
