@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from http.client import HTTPConnection
 
 from policygraph import serve as web
+from policygraph.querypage import QueryPage
 
 
 @dataclass
@@ -34,10 +35,11 @@ def running(
     workers: int = 2,
     limits: web.Limits | None = None,
     cors: tuple[str, ...] = (),
+    query_page: QueryPage | None = None,
 ) -> Iterator[Served]:
     limits = limits or web.Limits()
     pool = web.QueryPool(source, workers, limits.timeout)
-    app = web.make_app(pool, pages, limits=limits, cors=cors)
+    app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
     sock = web.listen("127.0.0.1", 0)
     server = web.server(app, sock)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("queries",),
     ("gaps", "stats", "export", "push"),
     ("reports",),
-    ("serve",),
+    ("serve", "querypage"),
     ("pipeline",),
     ("cli", "__main__", "__init__", "api"),
 ]

@@ -581,13 +581,20 @@ def viz_command(
     help="A page for every region, also those only the division list names (about 110 MB "
     "with the national data) [default: the regions a source studies and those above them].",
 )
+@click.option(
+    "--served",
+    is_flag=True,
+    help="Pages for `serve --site`: the nav links the query page of `serve` (/query) as well.",
+)
 @pass_context
-def site(obj: Context, output: Path, every_page: bool) -> None:
+def site(obj: Context, output: Path, every_page: bool, served: bool) -> None:
     """Write the static browse pages (and their .json twins)."""
     with open_store(obj.store, obj.inputs, progress=_progress()) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output, every_page=every_page, progress=_progress())
+        pages = write_site(
+            store, output, every_page=every_page, progress=_progress(), served=served
+        )
     click.echo(f"wrote {count(pages, 'page')} into {output}")
 
 
@@ -721,6 +728,7 @@ def serve(
     import tempfile
 
     from policygraph import serve as web
+    from policygraph.querypage import QueryPage
 
     try:
         sock = web.listen(host, port)
@@ -741,7 +749,7 @@ def serve(
             command = [sys.executable, "-m", "policygraph", "--store", obj.store]
             command += ["--data", str(obj.inputs.data)]
             command += ["--national" if obj.inputs.national else "--no-national"]
-            command += ["site", "--all", "-o", str(site_dir)]
+            command += ["site", "--all", "--served", "-o", str(site_dir)]
             quiet_env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}  # the log is serve's
             writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=quiet_env)
             pages = web.Pages(site_dir, writer)
@@ -749,7 +757,8 @@ def serve(
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
         limits = web.Limits(timeout, max_result_bytes, max_body_bytes)
-        app = web.make_app(pool, pages, limits=limits, cors=cors)
+        query_page = QueryPage(store, lambda: pages.directory if pages.state() == "ready" else None)
+        app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
         bound = sock.getsockname()
         click.echo(
             f"serving http://{host}:{bound[1]}/ (SPARQL endpoint: /sparql, "

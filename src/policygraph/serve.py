@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
+from policygraph.querypage import QueryPage
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
 
@@ -653,8 +654,10 @@ def make_app(
     *,
     limits: Limits | None = None,
     cors: Sequence[str] = (),
+    query_page: QueryPage | None = None,
 ) -> Starlette:
-    """The web app: /sparql on ``pool``, everything else from ``pages``."""
+    """The web app: /sparql on ``pool``, the query page (/query, see ``querypage``) when
+    given, everything else from ``pages``."""
     limits = limits or Limits()
 
     async def sparql(request: Request) -> Response:
@@ -690,6 +693,8 @@ def make_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/sparql/", sparql, methods=["GET", "POST"]),
     ]
+    if query_page is not None:
+        routes.extend(query_page.routes())
     if pages is not None:
         routes.append(Mount("/", app=pages))
     middleware = [Middleware(_AccessLog)]

@@ -53,7 +53,7 @@ SCRIPTS = ("search.js", "gaptable.js")
 
 
 class _Site:
-    def __init__(self, store: GraphStore, out: Path, *, every_page: bool) -> None:
+    def __init__(self, store: GraphStore, out: Path, *, every_page: bool, served: bool) -> None:
         self.store = store
         self.out = out
         self.graph = project(store, every_page=every_page)
@@ -63,7 +63,7 @@ class _Site:
         self.facts: dict[str, list[tuple[str, Any]]] = {}
         for s, p, o in store.select(FACTS):
             self.facts.setdefault(str(s), []).append((shorten(p), o))
-        self.env = environment()
+        self.env = environment(served=served)
 
     # -- values ------------------------------------------------------------------------------
     def value(self, term: Any, root: str) -> dict[str, str]:
@@ -167,6 +167,7 @@ def write_site(
     every_page: bool = False,
     overview: bool | None = None,
     progress: Progress | None = None,
+    served: bool = False,
 ) -> int:
     """Write the browse site into ``out``; returns the number of HTML pages written.
 
@@ -175,9 +176,10 @@ def write_site(
     province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
     by default, when the graph holds regions no source studies. Every region is in the
     national overview, the gap table and the search index, with or without a page. What it
-    writes is told to ``progress``, part by part."""
+    writes is told to ``progress``, part by part. With ``served``, the nav of every page links
+    the query page of ``policygraph serve`` (/query) too."""
     tell: Callable[[str, str], None] = progress.done if progress else lambda phase, what: None
-    site = _Site(store, out, every_page=every_page)
+    site = _Site(store, out, every_page=every_page, served=served)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
     for kind in KINDS:

@@ -12,11 +12,14 @@ __all__ = ["environment"]
 
 
 @cache
-def environment() -> Environment:
+def environment(*, served: bool = False) -> Environment:
+    """The environment; ``served``: for pages that ``policygraph serve`` serves, whose nav
+    links its query page as well."""
     env = Environment(
         loader=PackageLoader("policygraph", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
     env.filters["count"] = count  # {{ n|count("body") }}: 1 body, 18 bodies
+    env.globals["served"] = served
     return env
