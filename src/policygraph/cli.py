@@ -29,6 +29,7 @@ from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.language import LANGUAGES, language
 from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
 from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
@@ -107,6 +108,13 @@ def cli(ctx: click.Context, store: str, data: Path | None, national: bool | None
 
 #: Options shared by several commands, defined once.
 tier_option = click.option("--tier", help="One security tier: assistance, insurance or commercial.")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of headings, status words and names (zh: the Chinese name first).",
+)
 within_option = click.option(
     "--within",
     metavar="REGION",
@@ -461,6 +469,7 @@ def query(
     help="Order of the regions (population: largest first).",
 )
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
+@lang_option
 @pass_context
 def gaps(
     obj: Context,
@@ -473,6 +482,7 @@ def gaps(
     every_cell: bool,
     sort: str,
     fmt: str,
+    lang: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
     if not levels:
@@ -492,9 +502,10 @@ def gaps(
             every_cell=every_cell or within is not None or not obj.inputs.national,
             sort=sort,
         )
+        words = language(store, lang)
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
     # report for terminal escapes, which the renderers never write, whenever it is piped).
-    click.echo(render_gaps(report, fmt), nl=False, color=True)
+    click.echo(render_gaps(report, fmt, words), nl=False, color=True)
 
 
 @cli.command()

@@ -1,4 +1,6 @@
-"""The one Jinja2 environment every HTML renderer uses: packaged templates, autoescaping on."""
+"""The Jinja2 environments every HTML renderer uses: packaged templates, autoescaping on, and
+the interface words of one language (``_("…")`` in a template, Jinja2's i18n extension over the
+gettext catalogue of :mod:`policygraph.reports.language`)."""
 
 from __future__ import annotations
 
@@ -6,17 +8,32 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from policygraph.wording import count
+from policygraph.reports.language import translations
+from policygraph.wording import count, plural
 
 __all__ = ["environment"]
 
 
 @cache
-def environment() -> Environment:
+def environment(lang: str = "en") -> Environment:
+    """One environment per language: the translations are installed on the environment, so
+    pages in two languages never share one."""
     env = Environment(
         loader=PackageLoader("policygraph", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["count"] = count  # {{ n|count("body") }}: 1 body, 18 bodies
+    # newstyle: _("… %(name)s", name=value) escapes the value and formats it in one call.
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    words = translations(lang)
+
+    def counted(n: int, noun: str) -> str:
+        """{{ n|count("body") }}: 1 body, 18 bodies; in Chinese 18 个机构 (the catalogue's
+        "{n} body" / "{n} bodies")."""
+        if lang == "en":
+            return count(n, noun)
+        return words.ngettext(f"{{n}} {noun}", f"{{n}} {plural(noun)}", n).format(n=f"{n:,}")
+
+    env.filters["count"] = counted
     return env
