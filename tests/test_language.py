@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from policygraph.pipeline import build_store, open_store
 from policygraph.reports.language import Language, translations
+from policygraph.reports.site import write_site
 
-from .conftest import Invoke
+from .conftest import SEED, Invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "policygraph" / "locale" / "zh" / "LC_MESSAGES"
@@ -155,3 +157,49 @@ def test_every_format_refuses_an_unknown_language(invoke: Invoke, fmt: str) -> N
     result = invoke("gaps", "--lang", "fr", "--format", fmt)
     assert result.exit_code == 2
     assert "'fr' is not one of 'en', 'zh'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def zh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the seed data in Chinese (the seed alone: quick to build)."""
+    spec = f"oxigraph:{tmp_path_factory.mktemp('store')}"
+    assert build_store(spec, SEED).written
+    out = tmp_path_factory.mktemp("site-zh")
+    with open_store(spec, SEED) as store:
+        write_site(store, out, lang="zh")
+    return out
+
+
+def test_zh_site_pages_are_chinese_with_chinese_names_first(zh_site: Path) -> None:
+    subei = (zh_site / "region" / "620923.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in subei
+    assert "<h1>肃北蒙古族自治县</h1>" in subei
+    assert '<p class="kind">地区 · Subei Mongol Autonomous County</p>' in subei
+    assert "<h2>各保障层次的缺口状态</h2>" in subei
+    assert f'<span class="status inherited">{ZH_STATUS}</span>' in subei
+    assert "甘肃省 Gansu Province: <a" in subei  # what it falls back on, named in Chinese first
+    assert '<a href="../overview.html">全国概览</a>' in subei  # the navigation
+    index = (zh_site / "index.html").read_text(encoding="utf-8")
+    assert "<h1>policygraph：哪里缺少保障？</h1>" in index  # noqa: RUF001
+    assert "<h2>政策文件</h2>" in index
+    gaps = (zh_site / "gaps.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in gaps and '<h2 id="table">各县 × 保障层次</h2>' in gaps
+
+
+def test_zh_site_marks_names_it_can_only_give_in_english(zh_site: Path) -> None:
+    """A body with no Chinese name in the data keeps its English one, marked as English."""
+    page = (zh_site / "body" / "sunan-insurer-branch.html").read_text("utf-8")
+    assert '<h1 class="untranslated" lang="en">' in page
+    assert "（数据中无中文名称，显示英文）" in page
+    index = (zh_site / "index.html").read_text(encoding="utf-8")
+    assert 'class="untranslated" lang="en">Su&#39;nan County Branch' in index
+
+
+def test_zh_tier_view_speaks_chinese_and_gives_each_regions_status(zh_site: Path) -> None:
+    page = (zh_site / "graph-commercial.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "地区填充色：商业/补充保险 的缺口状态" in page
+    data = json.loads(page.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
+    subei = next(n for n in data["nodes"] if n["id"].endswith("/region/620923"))
+    assert subei["label"] == "肃北蒙古族自治县"
+    assert subei["title"].endswith(f"缺口状态（商业/补充保险）：{ZH_STATUS}")
+    assert "Subei Mongol Autonomous County" in subei["title"]  # the English name in the hover

@@ -552,6 +552,7 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     show_default=True,
     help="Where the browse pages are (node clicks open them).",
 )
+@lang_option
 @pass_context
 def viz_command(
     obj: Context,
@@ -561,6 +562,7 @@ def viz_command(
     tier: str | None,
     output: Path,
     site_dir: Path,
+    lang: str,
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
     with (
@@ -571,7 +573,14 @@ def viz_command(
         from policygraph.reports.views import write_view
 
         graph = write_view(
-            store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
+            store,
+            output,
+            site=site_dir,
+            focus=focus,
+            depth=depth,
+            region=within,
+            tier=tier,
+            lang=language(store, lang),
         )
     nodes, edges = count(graph.number_of_nodes(), "node"), count(graph.number_of_edges(), "edge")
     click.echo(f"wrote {output}: {nodes}, {edges}")
@@ -592,13 +601,14 @@ def viz_command(
     help="A page for every region, also those only the division list names (about 110 MB "
     "with the national data) [default: the regions a source studies and those above them].",
 )
+@lang_option
 @pass_context
-def site(obj: Context, output: Path, every_page: bool) -> None:
+def site(obj: Context, output: Path, every_page: bool, lang: str) -> None:
     """Write the static browse pages (and their .json twins)."""
     with open_store(obj.store, obj.inputs, progress=_progress()) as store, _writing(output):
         from policygraph.reports.site import write_site
 
-        pages = write_site(store, output, every_page=every_page, progress=_progress())
+        pages = write_site(store, output, every_page=every_page, progress=_progress(), lang=lang)
     click.echo(f"wrote {count(pages, 'page')} into {output}")
 
 

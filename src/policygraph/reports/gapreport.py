@@ -18,7 +18,15 @@ from policygraph.reports.csvcells import safe_row
 from policygraph.reports.language import N_, Language
 from policygraph.reports.textwidth import clip, ljust, rjust, width
 
-__all__ = ["FORMATS", "by_region", "claim_verdicts", "render", "summary_line", "to_json_data"]
+__all__ = [
+    "FORMATS",
+    "by_region",
+    "claim_verdicts",
+    "filters_text",
+    "render",
+    "summary_line",
+    "to_json_data",
+]
 
 FORMATS = ("text", "md", "csv", "json", "html")
 SCHEMA = "policygraph/gaps/1"
@@ -176,7 +184,9 @@ def _doc(doc: Document) -> str:
     return clip(doc.short, 48)
 
 
-def _filters(report: GapReport, lang: Language) -> str:
+def filters_text(report: GapReport, lang: Language = _EN) -> str:
+    """The report's filters as its heading gives them: "level county · tier commercial"."""
+
     def value(key: str, text: str) -> str:
         if key == "listed":
             return lang._(text)
@@ -207,7 +217,7 @@ def _detail(gap: Gap, lang: Language) -> str:
 
 
 def to_text(report: GapReport, lang: Language = _EN) -> str:
-    lines = [lang._("Gap report ({filters})").format(filters=_filters(report, lang)), ""]
+    lines = [lang._("Gap report ({filters})").format(filters=filters_text(report, lang)), ""]
     lines += province_lines(report, lang)
     tier_width = max([11, *(width(lang.term(t)) for t in TIERS)])
     status_width = max([13, *(width(lang.term(s)) for s in STATUSES)])
@@ -437,7 +447,7 @@ def to_html(report: GapReport, lang: Language = _EN) -> str:
         tiers=tiers,
         summary=summary(report),
         summary_line=summary_line(report, lang),
-        filters=_filters(report, lang),
+        filters=filters_text(report, lang),
         claim_verdicts=claim_verdicts,
         statuses=STATUSES,
         lang=lang,

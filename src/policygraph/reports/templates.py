@@ -8,10 +8,24 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from policygraph.reports.language import plural_marker as n
 from policygraph.reports.language import translations
 from policygraph.wording import count, plural
 
-__all__ = ["environment"]
+__all__ = ["COUNTED", "environment"]
+
+
+#: The nouns templates count (``n|count(kind)``), marked for the catalogue (``-k n:1,2``).
+COUNTED = (
+    n("{n} region", "{n} regions"),
+    n("{n} document", "{n} documents"),
+    n("{n} body", "{n} bodies"),
+    n("{n} programme", "{n} programmes"),
+    n("{n} claim", "{n} claims"),
+    n("{n} named query", "{n} named queries"),
+    n("{n} node", "{n} nodes"),
+    n("{n} edge", "{n} edges"),
+)
 
 
 @cache
