@@ -30,7 +30,14 @@ from policygraph.reports.overview import overview as build_overview
 from policygraph.reports.overview import summary as overview_summary
 from policygraph.reports.search import write_search
 from policygraph.reports.sitecsv import page_csv
-from policygraph.reports.sitefacts import FACTS, HIDDEN, LABELS, PREDICATES, claim_checks
+from policygraph.reports.sitefacts import (
+    FACTS,
+    HIDDEN,
+    LABELS,
+    PREDICATES,
+    claim_checks,
+    other_names,
+)
 from policygraph.reports.sitefacts import observations as read_observations
 from policygraph.reports.sitegaps import (
     LEVELS,
@@ -295,6 +302,7 @@ def _write_nodes(
         extra: dict[str, Any] = {}
         if node["kind"] == "region":
             extra = {
+                "other_names": other_names(site.facts.get(iri, [])),
                 "gaps": gaps.get(iri, []),
                 "contradicted_by": contradicted.get(iri, []),
                 "observations": observations.get(iri, []),

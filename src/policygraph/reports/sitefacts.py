@@ -8,11 +8,20 @@ from typing import Any
 
 from rdflib import URIRef
 
+from policygraph.namespaces import bcp47_case
 from policygraph.queries import run_query
 from policygraph.reports.language import N_
 from policygraph.store.base import GraphStore
 
-__all__ = ["FACTS", "HIDDEN", "LABELS", "PREDICATES", "claim_checks", "observations"]
+__all__ = [
+    "FACTS",
+    "HIDDEN",
+    "LABELS",
+    "PREDICATES",
+    "claim_checks",
+    "observations",
+    "other_names",
+]
 
 PREDICATES = {
     "skos:prefLabel": N_("name"),
@@ -75,6 +84,23 @@ SELECT DISTINCT ?c ?label WHERE {
   FILTER(LANGMATCHES(LANG(?label), "en"))
 }
 """
+
+
+def other_names(facts: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """A region's other names, for the line under its heading: the spellings sources use
+    (``skos:altLabel``: 肃北, "Su Bei Mongolian Autonomous County") and then its hidden labels
+    (``skos:hiddenLabel``: names as a table printed them, toneless pinyin such as "su bei"),
+    each with its language tag, as ``data/aliases.csv`` and the national aliases give them."""
+    names = [
+        {
+            "text": str(obj),
+            "lang": bcp47_case(getattr(obj, "language", None) or ""),
+            "hidden": predicate == "skos:hiddenLabel",
+        }
+        for predicate, obj in facts
+        if predicate in ("skos:altLabel", "skos:hiddenLabel")
+    ]
+    return sorted(names, key=lambda n: (n["hidden"], n["lang"], n["text"]))
 
 
 _OBSERVATIONS = """
