@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from policygraph.gaps import STATUSES, TIERS
 from policygraph.reports.language import N_, Language
+from policygraph.reports.layout import NODE_SIZE, layered
 from policygraph.reports.templates import environment
 
 __all__ = ["CLASS_COLOURS", "network_data", "render_view", "vis_assets"]
@@ -77,6 +78,15 @@ OPTIONS: dict[str, Any] = {
 }
 
 
+#: A view whose places are computed (:mod:`policygraph.reports.layout`): no physics, and
+#: straight edges (a curve would be drawn through the neighbouring rows).
+FIXED_OPTIONS: dict[str, Any] = {
+    **OPTIONS,
+    "layout": {"randomSeed": 7, "improvedLayout": False},
+    "physics": {"enabled": False},
+}
+
+
 def vis_assets() -> dict[str, str]:
     """The vis-network script and stylesheet shipped inside pyvis (no network needed)."""
     root = resources.files("pyvis") / "lib" / VIS_VERSION
@@ -109,17 +119,26 @@ def network_data(
     link_prefix: str = "",
     lang: Language | None = None,
     tier: str | None = None,
+    fixed: bool = False,
 ) -> dict[str, Any]:
     """Nodes, edges and options for vis-network, built with pyvis and sorted; in a ``tier``
-    view, each region's hover text gives its gap status for that tier."""
+    view, each region's hover text gives its gap status for that tier. ``fixed``: every node
+    at the place :func:`layout.layered` gives it, physics off (labels never overlap)."""
     words = lang or Language()
     net = Network(directed=True)
+    labels = {node: _short(label) for node, label in graph.nodes(data="label")}
+    places = layered(graph, labels) if fixed else {}
     for node, data in sorted(graph.nodes(data=True)):
         kind = data["kind"]
         fill = STATUS_COLOURS.get(data.get("status", ""), CLASS_COLOURS[kind])
+        where: dict[str, Any] = {}
+        if fixed:
+            x, y = places[node]
+            where = {"x": x, "y": y, "fixed": True, "size": NODE_SIZE}
         net.add_node(
             node,
-            label=_short(data["label"]),
+            label=labels[node],
+            **where,
             title=_hover(data, tier, words),
             shape=CLASS_SHAPES[kind],
             color={"background": fill, "border": _border(data.get("tiers", ""))},
@@ -136,7 +155,7 @@ def network_data(
         {"from": e["from"], "to": e["to"], "label": e["label"], "title": e["title"]}
         for e in net.edges
     ]
-    return {"nodes": nodes, "edges": edges, "options": OPTIONS}
+    return {"nodes": nodes, "edges": edges, "options": FIXED_OPTIONS if fixed else OPTIONS}
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -156,7 +175,7 @@ def render_view(
 ) -> str:
     """One HTML page drawing ``graph``; vis-network inlined, or loaded from ``asset_prefix``."""
     words = lang or Language()
-    data = network_data(graph, link_prefix=link_prefix, lang=words, tier=tier)
+    data = network_data(graph, link_prefix=link_prefix, lang=words, tier=tier, fixed=True)
     assets = vis_assets() if asset_prefix is None else {}
     template = environment(words.code).get_template("view.html.j2")
     return template.render(
