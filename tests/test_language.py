@@ -203,3 +203,19 @@ def test_zh_tier_view_speaks_chinese_and_gives_each_regions_status(zh_site: Path
     assert subei["label"] == "肃北蒙古族自治县"
     assert subei["title"].endswith(f"缺口状态（商业/补充保险）：{ZH_STATUS}")
     assert "Subei Mongol Autonomous County" in subei["title"]  # the English name in the hover
+
+
+def test_zh_query_table_heads_plain_columns_in_chinese_and_keeps_the_standards(
+    invoke: Invoke,
+) -> None:
+    args = ("query", "gaps/no-dedicated-policy", "--param", "within=肃北")
+    table = invoke(*args, "--lang", "zh").stdout.splitlines()
+    assert table[0].split() == ["地区", "代码", "名称", "已调查"]
+    assert invoke(*args, "--lang", "zh", "--format", "md").stdout.startswith(
+        "| 地区 | 代码 | 名称 | 已调查 |"
+    )
+    # CSV and JSON are the SPARQL results formats: headed by the variables in any language.
+    assert invoke(*args, "--lang", "zh", "--format", "csv").stdout.startswith(
+        "region,code,label,surveyed"
+    )
+    assert invoke(*args).stdout.splitlines()[0].split() == ["region", "code", "label", "surveyed"]

@@ -2,13 +2,15 @@
 
 The boxes are vis-network's own (``network.getBoundingBox(id)``: the shape and its label, in
 canvas coordinates, so the zoom does not matter), measured in the page as drawn. Screenshots of
-each view are saved under the test's temporary directory (``-s`` prints where) to look at.
+each view are saved beside it in the test's temporary directory, or into
+``POLICYGRAPH_SCREENSHOTS`` when set (``-s`` prints where), to look at.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,8 +103,10 @@ def test_no_two_labels_overlap_in_a_tier_view(
     labelled = [b for b in boxes if b[3] - b[1] > 20]
     assert len(labelled) > len(boxes) // 2
     page.evaluate("window.policygraphNetwork.fit()")
-    page.screenshot(path=str(path.with_suffix(".png")))
-    print(f"screenshot: {path.with_suffix('.png')}")
+    shots = Path(os.environ.get("POLICYGRAPH_SCREENSHOTS") or path.parent)
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"))
+    print(f"screenshot: {shots / f'{name}.png'}")
     assert overlapping(boxes) == []
     assert visit.errors == [] and visit.foreign() == []
 

@@ -398,6 +398,7 @@ GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
 @click.option(
     "--print", "show", is_flag=True, help="Print the query as it would run, and do not run it."
 )
+@lang_option
 @pass_context
 def query(
     obj: Context,
@@ -406,6 +407,7 @@ def query(
     params: tuple[str, ...],
     fmt: str | None,
     show: bool,
+    lang: str,
 ) -> None:
     """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE.
 
@@ -420,6 +422,7 @@ def query(
             click.echo(bind(store, named, _params(params)), nl=False)
             return
         result = run_query(store, named, _params(params))
+        words = language(store, lang)
     if result.graph is not None:
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
@@ -437,7 +440,7 @@ def query(
             f"{named.name} gives a table (SELECT or ASK); "
             f"choose --format {', '.join(TABLE_FORMATS)}"
         )
-    click.echo(render_table(result, fmt), nl=False)
+    click.echo(render_table(result, fmt, words), nl=False)
 
 
 @cli.command()
