@@ -6,8 +6,12 @@ import csv
 import gettext
 import io
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -219,3 +223,30 @@ def test_zh_query_table_heads_plain_columns_in_chinese_and_keeps_the_standards(
         "region,code,label,surveyed"
     )
     assert invoke(*args).stdout.splitlines()[0].split() == ["region", "code", "label", "surveyed"]
+
+
+def test_serve_lang_zh_serves_the_pages_in_chinese(tmp_path: Path) -> None:
+    """`serve --lang zh` writes its browse pages as `site --lang zh` does (a real process)."""
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    assert build_store(spec, SEED).written
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "policygraph", "--store", spec, "--no-national"]
+    command += ["serve", "--lang", "zh", "--port", str(port), "--quiet"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/region/620923.html"
+        page = ""
+        for _ in range(300):  # at most 60 s: the pages are written by a process of their own
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert '<html lang="zh">' in page
+        assert "<h1>肃北蒙古族自治县</h1>" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

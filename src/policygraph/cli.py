@@ -726,6 +726,7 @@ def _upstream_errors(source: Path) -> Iterator[None]:
     help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
 )
 @click.option("--quiet", is_flag=True, help="No log line per request.")
+@lang_option
 @pass_context
 def serve(
     obj: Context,
@@ -738,6 +739,7 @@ def serve(
     max_body_bytes: int,
     cors: tuple[str, ...],
     quiet: bool,
+    lang: str,
 ) -> None:
     """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
     import logging
@@ -765,7 +767,7 @@ def serve(
             command = [sys.executable, "-m", "policygraph", "--store", obj.store]
             command += ["--data", str(obj.inputs.data)]
             command += ["--national" if obj.inputs.national else "--no-national"]
-            command += ["site", "--all", "-o", str(site_dir)]
+            command += ["site", "--all", "--lang", lang, "-o", str(site_dir)]
             quiet_env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}  # the log is serve's
             writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=quiet_env)
             pages = web.Pages(site_dir, writer)
