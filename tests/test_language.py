@@ -250,3 +250,15 @@ def test_serve_lang_zh_serves_the_pages_in_chinese(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_zh_html_report_escapes_what_the_sources_say(invoke: Invoke, data_copy: Path) -> None:
+    claims = data_copy / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("Subei, Tianzhu, Aksai", "<b>x</b> Subei, Tianzhu, Aksai"))
+    result = invoke("gaps", "--autonomous", "--format", "html", "--lang", "zh", data=data_copy)
+    assert result.exit_code == 0, result.stderr
+    assert "<b>x</b>" not in result.stdout
+    assert "&lt;b&gt;x&lt;/b&gt; Subei" in result.stdout
+    assert "<h2>关于该地区的论断：</h2>" not in result.stdout  # a paragraph, not a heading
+    assert "<p>关于该地区的论断：</p>" in result.stdout
