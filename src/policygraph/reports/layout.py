@@ -136,8 +136,11 @@ def layered(graph: nx.MultiDiGraph, labels: Mapping[str, str]) -> dict[str, tupl
         ("programme", "operates in"),
         ("claim", "about"),
     ):
+        # Half a row off the regions' rows, so that a straight edge to a region does not run
+        # through the regions of the row it starts on (bodies follow their documents' rows).
+        offset = 0.0 if kind == "body" else 0.5
         wanted = {
-            node: _near(rows, linked(node, relation) or linked(node), end)
+            node: _near(rows, linked(node, relation) or linked(node), end) + offset
             for node, k in kinds.items()
             if k == kind
         }
