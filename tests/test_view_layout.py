@@ -120,3 +120,9 @@ def test_a_tier_view_hovers_each_regions_gap_status(views: dict[str, Path]) -> N
     assert gansu["title"].endswith("\ngap status (commercial): own")
     assert data["options"]["physics"] == {"enabled": False}
     assert all(n["fixed"] and isinstance(n["x"], int) for n in data["nodes"])
+    # A county set beside others reaches its prefecture by an arc, not through its neighbours.
+    at = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    for edge in data["edges"]:
+        (x1, y1), (x2, y2) = at[edge["from"]], at[edge["to"]]
+        along_a_row = abs(y1 - y2) < 30 and abs(x1 - x2) > 120
+        assert bool(edge.get("smooth")) == along_a_row, edge

@@ -18,7 +18,7 @@ from pyvis.network import Network
 
 from policygraph.gaps import STATUSES, TIERS
 from policygraph.reports.language import N_, Language
-from policygraph.reports.layout import NODE_SIZE, layered
+from policygraph.reports.layout import NODE_SIZE, ROW, layered
 from policygraph.reports.templates import environment
 
 __all__ = ["CLASS_COLOURS", "network_data", "render_view", "vis_assets"]
@@ -153,9 +153,19 @@ def network_data(
     nodes = [{k: v for k, v in node.items() if k not in ("font",)} for node in net.nodes]
     edges = [
         {"from": e["from"], "to": e["to"], "label": e["label"], "title": e["title"]}
+        | (_bend(places[e["from"]], places[e["to"]]) if fixed else {})
         for e in net.edges
     ]
     return {"nodes": nodes, "edges": edges, "options": FIXED_OPTIONS if fixed else OPTIONS}
+
+
+def _bend(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
+    """A long edge along a row (a county set beside others to its prefecture) would run
+    straight through the nodes between: it is drawn as a shallow arc over them instead."""
+    (x1, y1), (x2, y2) = start, end
+    if abs(y1 - y2) < ROW / 2 and abs(x1 - x2) > 2 * ROW:
+        return {"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12}}
+    return {}
 
 
 def _short(label: str, width: int = 28) -> str:
