@@ -340,8 +340,10 @@ SELECT ?concept ?label WHERE {
 _REGIONS = """
 PREFIX pg: <https://w3id.org/policygraph/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX level: <https://w3id.org/policygraph/id/level/>
 SELECT ?code ?label WHERE {
-  ?region a pg:Region ; skos:notation ?code ; skos:prefLabel ?label .
+  VALUES ?level { %s }
+  ?region a pg:Region ; pg:level ?level ; skos:notation ?code ; skos:prefLabel ?label .
   FILTER(LANGMATCHES(LANG(?label), "%s"))
 }
 """
@@ -356,10 +358,17 @@ def concept_labels(store: GraphStore, language: str) -> dict[str, str]:
     return labels
 
 
-def region_labels(store: GraphStore, language: str) -> dict[str, str]:
-    """Region code → its name in ``language`` (every region that has one)."""
+def region_labels(
+    store: GraphStore,
+    language: str,
+    levels: Sequence[str] = ("national", "provincial", "prefectural", "county"),
+) -> dict[str, str]:
+    """Region code → its name in ``language``, for the regions at ``levels`` that have one
+    (the 3,214 regions of China take half a second; the 400 above the counties, the parents
+    and fall-back holders a report names, a tenth of that)."""
+    values = " ".join(f"level:{one}" for one in levels if one.isalpha())
     labels: dict[str, str] = {}
-    for code, label in sorted(store.select(_REGIONS % language)):
+    for code, label in sorted(store.select(_REGIONS % (values, language))):
         labels.setdefault(_text(code), _text(label))
     return labels
 

@@ -126,7 +126,8 @@ def english() -> Language:
 
 def language(store: GraphStore, code: str = "en") -> Language:
     """``code`` with the data's names in it: tier, status, level and domain labels and the
-    regions' Chinese names (English needs none: it shows the slugs and the English names)."""
+    Chinese names of the regions above the counties (English needs none: it shows the slugs and
+    the English names)."""
     if code == "en":
         return Language()
     if code not in LANGUAGES:
@@ -134,4 +135,7 @@ def language(store: GraphStore, code: str = "en") -> Language:
     from policygraph.gaps import concept_labels, region_labels
 
     tag = LABEL_TAGS[code]
-    return Language(code, concept_labels(store, tag), region_labels(store, tag))
+    # The regions a report names by code and English name alone are parents and the holders
+    # of fall-back documents: all above the counties.
+    above = ("national", "provincial", "prefectural")
+    return Language(code, concept_labels(store, tag), region_labels(store, tag, above))
