@@ -6,6 +6,7 @@ import csv
 import gettext
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -186,6 +187,8 @@ def test_zh_site_pages_are_chinese_with_chinese_names_first(zh_site: Path) -> No
     index = (zh_site / "index.html").read_text(encoding="utf-8")
     assert "<h1>policygraph：哪里缺少保障？</h1>" in index  # noqa: RUF001
     assert "<h2>政策文件</h2>" in index
+    # The overview's tiles name a province in Chinese first, then in English.
+    assert re.search(r'lang="zh-Hans">甘肃</text>\s*<text [^>]*lang="en">Gansu</text>', index)
     gaps = (zh_site / "gaps.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in gaps and '<h2 id="table">各县 × 保障层次</h2>' in gaps
 
