@@ -188,7 +188,7 @@ def test_markdown_report(invoke: Invoke) -> None:
     result = invoke("gaps", "--autonomous", "--format", "md")
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| province | regions | surveyed | population | own |")
-    assert "| 620000 Gansu Province | 9 | " in result.stdout  # 7 counties, 2 prefectures
+    assert "| 620000 Gansu Province 甘肃省 | 9 | " in result.stdout  # 7 counties, 2 prefectures
     header = "| code | region | surveyed | population | assistance | insurance | commercial |"
     assert header in lines
     seed = invoke("gaps", "--autonomous", "--format", "md", seed=True).stdout

@@ -29,6 +29,7 @@ from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
+from policygraph.reports.language import LANGUAGES, language
 from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
 from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
@@ -107,6 +108,13 @@ def cli(ctx: click.Context, store: str, data: Path | None, national: bool | None
 
 #: Options shared by several commands, defined once.
 tier_option = click.option("--tier", help="One security tier: assistance, insurance or commercial.")
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of headings, status words and names (zh: the Chinese name first).",
+)
 within_option = click.option(
     "--within",
     metavar="REGION",
@@ -390,6 +398,7 @@ GRAPH_FORMATS = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
 @click.option(
     "--print", "show", is_flag=True, help="Print the query as it would run, and do not run it."
 )
+@lang_option
 @pass_context
 def query(
     obj: Context,
@@ -398,6 +407,7 @@ def query(
     params: tuple[str, ...],
     fmt: str | None,
     show: bool,
+    lang: str,
 ) -> None:
     """Run a named query, a .rq FILE, or -e SPARQL, with --param NAME=VALUE.
 
@@ -412,6 +422,7 @@ def query(
             click.echo(bind(store, named, _params(params)), nl=False)
             return
         result = run_query(store, named, _params(params))
+        words = language(store, lang)
     if result.graph is not None:
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
@@ -429,7 +440,7 @@ def query(
             f"{named.name} gives a table (SELECT or ASK); "
             f"choose --format {', '.join(TABLE_FORMATS)}"
         )
-    click.echo(render_table(result, fmt), nl=False)
+    click.echo(render_table(result, fmt, words), nl=False)
 
 
 @cli.command()
@@ -461,6 +472,7 @@ def query(
     help="Order of the regions (population: largest first).",
 )
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
+@lang_option
 @pass_context
 def gaps(
     obj: Context,
@@ -473,6 +485,7 @@ def gaps(
     every_cell: bool,
     sort: str,
     fmt: str,
+    lang: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
     if not levels:
@@ -492,9 +505,10 @@ def gaps(
             every_cell=every_cell or within is not None or not obj.inputs.national,
             sort=sort,
         )
+        words = language(store, lang)
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
     # report for terminal escapes, which the renderers never write, whenever it is piped).
-    click.echo(render_gaps(report, fmt), nl=False, color=True)
+    click.echo(render_gaps(report, fmt, words), nl=False, color=True)
 
 
 @cli.command()
@@ -541,6 +555,7 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     show_default=True,
     help="Where the browse pages are (node clicks open them).",
 )
+@lang_option
 @pass_context
 def viz_command(
     obj: Context,
@@ -550,6 +565,7 @@ def viz_command(
     tier: str | None,
     output: Path,
     site_dir: Path,
+    lang: str,
 ) -> None:
     """Write an interactive graph view (one self-contained HTML page)."""
     with (
@@ -560,7 +576,14 @@ def viz_command(
         from policygraph.reports.views import write_view
 
         graph = write_view(
-            store, output, site=site_dir, focus=focus, depth=depth, region=within, tier=tier
+            store,
+            output,
+            site=site_dir,
+            focus=focus,
+            depth=depth,
+            region=within,
+            tier=tier,
+            lang=language(store, lang),
         )
     nodes, edges = count(graph.number_of_nodes(), "node"), count(graph.number_of_edges(), "edge")
     click.echo(f"wrote {output}: {nodes}, {edges}")
@@ -586,14 +609,15 @@ def viz_command(
     is_flag=True,
     help="Pages for `serve --site`: the nav links the query page of `serve` (/query) as well.",
 )
+@lang_option
 @pass_context
-def site(obj: Context, output: Path, every_page: bool, served: bool) -> None:
+def site(obj: Context, output: Path, every_page: bool, served: bool, lang: str) -> None:
     """Write the static browse pages (and their .json twins)."""
     with open_store(obj.store, obj.inputs, progress=_progress()) as store, _writing(output):
         from policygraph.reports.site import write_site
 
         pages = write_site(
-            store, output, every_page=every_page, progress=_progress(), served=served
+            store, output, every_page=every_page, progress=_progress(), served=served, lang=lang
         )
     click.echo(f"wrote {count(pages, 'page')} into {output}")
 
@@ -709,6 +733,7 @@ def _upstream_errors(source: Path) -> Iterator[None]:
     help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
 )
 @click.option("--quiet", is_flag=True, help="No log line per request.")
+@lang_option
 @pass_context
 def serve(
     obj: Context,
@@ -721,6 +746,7 @@ def serve(
     max_body_bytes: int,
     cors: tuple[str, ...],
     quiet: bool,
+    lang: str,
 ) -> None:
     """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
     import logging
@@ -749,7 +775,7 @@ def serve(
             command = [sys.executable, "-m", "policygraph", "--store", obj.store]
             command += ["--data", str(obj.inputs.data)]
             command += ["--national" if obj.inputs.national else "--no-national"]
-            command += ["site", "--all", "--served", "-o", str(site_dir)]
+            command += ["site", "--all", "--served", "--lang", lang, "-o", str(site_dir)]
             quiet_env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}  # the log is serve's
             writer = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=quiet_env)
             pages = web.Pages(site_dir, writer)

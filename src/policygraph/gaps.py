@@ -32,8 +32,10 @@ __all__ = [
     "Gap",
     "GapReport",
     "Overview",
+    "concept_labels",
     "find_gaps",
     "populations",
+    "region_labels",
 ]
 
 STATUSES = ("own", "general-only", "inherited", "none")
@@ -321,6 +323,52 @@ def province_labels(store: GraphStore, language: str = "en") -> dict[str, str]:
     """Province code → name in ``language`` (en, zh-Hans), for the overview."""
     labels: dict[str, str] = {}
     for code, label in store.select(_PROVINCES % language):
+        labels.setdefault(_text(code), _text(label))
+    return labels
+
+
+_CONCEPTS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX id: <https://w3id.org/policygraph/id/>
+SELECT ?concept ?label WHERE {
+  VALUES ?scheme { id:tier id:gap-status id:level id:domain }
+  ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
+  FILTER(LANGMATCHES(LANG(?label), "%s"))
+}
+"""
+
+_REGIONS = """
+PREFIX pg: <https://w3id.org/policygraph/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX level: <https://w3id.org/policygraph/id/level/>
+SELECT ?code ?label WHERE {
+  VALUES ?level { %s }
+  ?region a pg:Region ; pg:level ?level ; skos:notation ?code ; skos:prefLabel ?label .
+  FILTER(LANGMATCHES(LANG(?label), "%s"))
+}
+"""
+
+
+def concept_labels(store: GraphStore, language: str) -> dict[str, str]:
+    """The slug of each tier, gap status, level and risk domain → its label in ``language``
+    (the ontology's ``skos:prefLabel``), for reports in that language."""
+    labels: dict[str, str] = {}
+    for concept, label in sorted(store.select(_CONCEPTS % language)):
+        labels.setdefault(_slug(concept), _text(label))
+    return labels
+
+
+def region_labels(
+    store: GraphStore,
+    language: str,
+    levels: Sequence[str] = ("national", "provincial", "prefectural", "county"),
+) -> dict[str, str]:
+    """Region code → its name in ``language``, for the regions at ``levels`` that have one
+    (the 3,214 regions of China take half a second; the 400 above the counties, the parents
+    and fall-back holders a report names, a tenth of that)."""
+    values = " ".join(f"level:{one}" for one in levels if one.isalpha())
+    labels: dict[str, str] = {}
+    for code, label in sorted(store.select(_REGIONS % (values, language))):
         labels.setdefault(_text(code), _text(label))
     return labels
 

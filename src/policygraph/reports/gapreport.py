@@ -15,10 +15,18 @@ import orjson
 
 from policygraph.gaps import STATUSES, TIERS, ClaimCheck, Document, Gap, GapReport, Overview
 from policygraph.reports.csvcells import safe_row
-from policygraph.reports.textwidth import clip, ljust, width
-from policygraph.wording import count
+from policygraph.reports.language import N_, Language
+from policygraph.reports.textwidth import clip, ljust, rjust, width
 
-__all__ = ["FORMATS", "by_region", "claim_verdicts", "render", "summary_line", "to_json_data"]
+__all__ = [
+    "FORMATS",
+    "by_region",
+    "claim_verdicts",
+    "filters_text",
+    "render",
+    "summary_line",
+    "to_json_data",
+]
 
 FORMATS = ("text", "md", "csv", "json", "html")
 SCHEMA = "policygraph/gaps/1"
@@ -40,8 +48,9 @@ CSV_COLUMNS = (
     "claims",
     "iri",
 )
-UNSURVEYED = "NOT SURVEYED: no source studied it (no data ≠ no policy)"
-NO_PARENT_DOCUMENT = "no dedicated document for this tier"
+UNSURVEYED = N_("NOT SURVEYED: no source studied it (no data ≠ no policy)")
+NO_PARENT_DOCUMENT = N_("no dedicated document for this tier")
+_EN = Language()
 
 
 def by_region(report: GapReport) -> list[list[Gap]]:
@@ -96,22 +105,25 @@ def summary(report: GapReport) -> dict[str, Any]:
     }
 
 
-def summary_line(report: GapReport) -> str:
+def summary_line(report: GapReport, lang: Language = _EN) -> str:
     s = summary(report)
-    statuses = " · ".join(f"{k} {v}" for k, v in s["by_status"].items())
-    line = (
-        f"{count(s['regions'], 'region')} ({s['surveyed']:,} surveyed, "
-        f"{s['regions'] - s['surveyed']:,} not), {count(s['cells'], 'cell')}: {statuses}"
+    statuses = " · ".join(f"{lang.term(k)} {v}" for k, v in s["by_status"].items())
+    line = lang._(
+        "{regions} ({surveyed} surveyed, {not_surveyed} not), {cells}: {statuses}"
+    ).format(
+        regions=lang.n("{n} region", "{n} regions", s["regions"]),
+        surveyed=f"{s['surveyed']:,}",
+        not_surveyed=f"{s['regions'] - s['surveyed']:,}",
+        cells=lang.n("{n} cell", "{n} cells", s["cells"]),
+        statuses=statuses,
     )
     if "listed" in s:
-        listed = (
-            "the surveyed region" if s["listed"] == 1 else f"the {s['listed']:,} surveyed regions"
-        )
-        line += f" (listed: {listed}; gaps --all lists every cell)"
+        listed = lang.n("the surveyed region", "the {n} surveyed regions", s["listed"])
+        line += lang._(" (listed: {listed}; gaps --all lists every cell)").format(listed=listed)
     return line
 
 
-def province_lines(report: GapReport) -> list[str]:
+def province_lines(report: GapReport, lang: Language = _EN) -> list[str]:
     """The overview by province: regions, how many a source studied, cells by status."""
     if report.overview is None:
         return []
@@ -122,8 +134,11 @@ def province_lines(report: GapReport) -> list[str]:
                 n
                 for n in (
                     code,
-                    overview.province_labels.get(code, ""),
-                    overview.province_labels_zh.get(code, ""),
+                    lang.name(
+                        overview.province_labels.get(code, ""),
+                        overview.province_labels_zh.get(code, ""),
+                        sep=" ",
+                    ),
                 )
                 if n
             ),
@@ -131,16 +146,30 @@ def province_lines(report: GapReport) -> list[str]:
         )
         for code in overview.provinces
     }
+    heads = [lang._(h) for h in ("province", "regions", "surveyed", "population")]
+    statuses = [lang.term(s) for s in STATUSES]
     # Display columns, not characters: a Chinese character takes two.
-    wide = max([len("province"), *map(width, names.values())])
-    head = f"{ljust('province', wide)} {'regions':>7} {'surveyed':>8} {'population':>13}  "
-    head += "  ".join(f"{s:>12}" for s in STATUSES)
-    lines = ["By province (every matching cell; not surveyed is not no policy):", head]
+    wide = max([width(heads[0]), *map(width, names.values())])
+    cols = [max(7, width(heads[1])), max(8, width(heads[2])), max(13, width(heads[3]))]
+    stat = [max(12, width(s)) for s in statuses]
+    head = " ".join(
+        [ljust(heads[0], wide), *(rjust(h, w) for h, w in zip(heads[1:], cols, strict=True))]
+    )
+    head += "  " + "  ".join(rjust(s, w) for s, w in zip(statuses, stat, strict=True))
+    title = lang._("By province (every matching cell; not surveyed is not no policy):")
+    lines = [title, head]
     for code, row in overview.provinces.items():
         people = f"{row['population']:,}" if row["population"] else "-"
+        values = [f"{row['regions']:,}", f"{row['surveyed']:,}", people]
         lines.append(
-            f"{ljust(names[code], wide)} {row['regions']:>7,} {row['surveyed']:>8,} {people:>13}  "
-            + "  ".join(f"{row[s]:>12,}" for s in STATUSES)
+            " ".join(
+                [
+                    ljust(names[code], wide),
+                    *(rjust(v, w) for v, w in zip(values, cols, strict=True)),
+                ]
+            )
+            + "  "
+            + "  ".join(rjust(f"{row[s]:,}", w) for s, w in zip(STATUSES, stat, strict=True))
         )
     return [*lines, ""]
 
@@ -155,121 +184,188 @@ def _doc(doc: Document) -> str:
     return clip(doc.short, 48)
 
 
-def to_text(report: GapReport) -> str:
-    filters = " · ".join(f"{k} {v}" for k, v in report.filters.items())
-    lines = [f"Gap report ({filters})", "", *province_lines(report)]
+def filters_text(report: GapReport, lang: Language = _EN) -> str:
+    """The report's filters as its heading gives them: "level county · tier commercial"."""
+
+    def value(key: str, text: str) -> str:
+        if key == "listed":
+            return lang._(text)
+        return ",".join(map(lang.term, text.split(",")))
+
+    return " · ".join(f"{lang._(k)} {value(k, v)}" for k, v in report.filters.items())
+
+
+def _detail(gap: Gap, lang: Language) -> str:
+    """What gives a cell its status: its own documents, or what it falls back on."""
+    if gap.evidence:
+        return lang._("own: ") + _docs(gap.evidence)
+    if not gap.fallback:
+        return lang._("no document at any level")
+    holder = gap.fallback[0]
+    detail = lang._("falls back on {holder} ({code}): ").format(
+        holder=lang.region(holder.holder, holder.holder_label), code=holder.holder
+    ) + _docs(gap.fallback)
+    if gap.fallback_rest:
+        detail += lang._(" (and {n} from higher levels)").format(n=gap.fallback_rest)
+    if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
+        detail += lang._(" [parent {parent} ({code}): {what}]").format(
+            parent=lang.region(gap.parent, gap.parent_label),
+            code=gap.parent,
+            what=lang._(NO_PARENT_DOCUMENT),
+        )
+    return detail
+
+
+def to_text(report: GapReport, lang: Language = _EN) -> str:
+    lines = [lang._("Gap report ({filters})").format(filters=filters_text(report, lang)), ""]
+    lines += province_lines(report, lang)
+    tier_width = max([11, *(width(lang.term(t)) for t in TIERS)])
+    status_width = max([13, *(width(lang.term(s)) for s in STATUSES)])
     for cells in by_region(report):
         first = cells[0]
-        seen = "surveyed" if first.surveyed else UNSURVEYED
-        people = f"  population {first.population:,}" if first.population is not None else ""
-        names = "  ".join(n for n in (first.label, first.label_zh) if n)
-        lines.append(f"{first.code}  {names}  [{seen}]{people}")
+        seen = lang._("surveyed") if first.surveyed else lang._(UNSURVEYED)
+        people = (
+            lang._("  population {n}").format(n=f"{first.population:,}")
+            if first.population is not None
+            else ""
+        )
+        lines.append(f"{first.code}  {lang.name(first.label, first.label_zh)}  [{seen}]{people}")
         for gap in cells:
-            if gap.evidence:
-                detail = "own: " + _docs(gap.evidence)
-            elif gap.fallback:
-                holder = gap.fallback[0]
-                detail = f"falls back on {holder.holder_label} ({holder.holder}): " + _docs(
-                    gap.fallback
-                )
-                if gap.fallback_rest:
-                    detail += f" (and {gap.fallback_rest} from higher levels)"
-                if gap.parent and all(d.holder != gap.parent for d in gap.fallback):
-                    detail += f" [parent {gap.parent_label} ({gap.parent}): {NO_PARENT_DOCUMENT}]"
-            else:
-                detail = "no document at any level"
-            lines.append(f"  {gap.tier:<11} {gap.status:<13} {detail}")
+            tier, status = ljust(lang.term(gap.tier), tier_width), lang.term(gap.status)
+            lines.append(f"  {tier} {ljust(status, status_width)} {_detail(gap, lang)}")
         unchecked = []
         for check, verdict, tiers in claim_verdicts(cells):
             if verdict == "not-checkable":
                 unchecked.append(check.id)
                 continue
-            where = f" on {', '.join(tiers)}" if tiers else ""
-            lines.append(f"  claim {check.id:<5} {verdict}{where}: {clip(check.comment, 80)}")
+            where = lang._(" on {tiers}").format(tiers=", ".join(map(lang.term, tiers)))
+            lines.append(
+                lang._("  claim {id} {verdict}{where}: {comment}").format(
+                    id=f"{check.id:<5}",
+                    verdict=lang._(verdict),
+                    where=where if tiers else "",
+                    comment=clip(check.comment, 80),
+                )
+            )
         if unchecked:
-            lines.append(f"  claims the documents cannot check: {', '.join(unchecked)}")
+            lines.append(
+                lang._("  claims the documents cannot check: {ids}").format(
+                    ids=", ".join(unchecked)
+                )
+            )
         lines.append("")
-    lines.append(summary_line(report))
+    lines.append(summary_line(report, lang))
     disagreements = report.disagreements()
     if not disagreements:
-        lines.append("Claims the graph disagrees with: none.")
+        lines.append(lang._("Claims the graph disagrees with: none."))
     else:
-        lines.append("Claims the graph disagrees with:")
+        lines.append(lang._("Claims the graph disagrees with:"))
         for gap, check in disagreements:
             lines.append(
-                f"  {check.id} [{check.locator}] on {gap.code} {gap.label}, {gap.tier}: "
-                f"the region has its own dedicated document {check.counterexample}"
+                lang._(
+                    "  {id} [{locator}] on {code} {region}, {tier}: the region has its own "
+                    "dedicated document {document}"
+                ).format(
+                    id=check.id,
+                    locator=check.locator,
+                    code=gap.code,
+                    region=lang.name(gap.label, gap.label_zh) if lang.zh else gap.label,
+                    tier=lang.term(gap.tier),
+                    document=check.counterexample,
+                )
             )
     return "\n".join(lines) + "\n"
 
 
-def _markdown_provinces(overview: Overview) -> list[str]:
-    lines = ["| province | regions | surveyed | population | " + " | ".join(STATUSES) + " |"]
+def _markdown_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _markdown_provinces(overview: Overview, lang: Language) -> list[str]:
+    heads = [lang._(h) for h in ("province", "regions", "surveyed", "population")]
+    lines = [_markdown_row([*heads, *map(lang.term, STATUSES)])]
     lines.append("|---|---:|---:|---:|" + "---:|" * len(STATUSES))
     for code, row in overview.provinces.items():
-        name = f"{code} {overview.province_labels.get(code, '')}".strip()
+        names = lang.name(
+            overview.province_labels.get(code, ""),
+            overview.province_labels_zh.get(code, ""),
+            sep=" ",
+        )
+        name = f"{code} {names}".strip()
         cells = [name, f"{row['regions']:,}", f"{row['surveyed']:,}", f"{row['population']:,}"]
         cells += [f"{row[s]:,}" for s in STATUSES]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(_markdown_row(cells))
     return [*lines, ""]
 
 
-def to_markdown(report: GapReport) -> str:
+def to_markdown(report: GapReport, lang: Language = _EN) -> str:
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
-    lines = _markdown_provinces(report.overview) if report.overview is not None else []
-    lines.append("| code | region | surveyed | population | " + " | ".join(tiers) + " |")
+    lines = _markdown_provinces(report.overview, lang) if report.overview is not None else []
+    heads = [lang._(h) for h in ("code", "region", "surveyed", "population")]
+    lines.append(_markdown_row([*heads, *map(lang.term, tiers)]))
     lines.append("|---|---|---|---:|" + "---|" * len(tiers))
+    yes, no = lang._("yes"), "**" + lang._("no") + "**"
     for cells in by_region(report):
-        by_tier = {g.tier: g.status for g in cells}
-        people = f"{cells[0].population:,}" if cells[0].population is not None else ""
-        row = [cells[0].code, cells[0].label, "yes" if cells[0].surveyed else "**no**", people]
+        first = cells[0]
+        by_tier = {g.tier: lang.term(g.status) for g in cells}
+        people = f"{first.population:,}" if first.population is not None else ""
+        name = lang.name(first.label, first.label_zh, sep=" ")
+        row = [first.code, name, yes if first.surveyed else no, people]
         row += [by_tier.get(t, "") for t in tiers]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
-    lines += ["", summary_line(report), ""]
+        lines.append(_markdown_row(row))
+    lines += ["", summary_line(report, lang), ""]
     for gap, check in report.disagreements():
-        lines.append(f"- {check.id} ({check.locator}) disagrees on {gap.code} {gap.tier}")
+        lines.append(
+            lang._("- {id} ({locator}) disagrees on {code} {tier}").format(
+                id=check.id, locator=check.locator, code=gap.code, tier=lang.term(gap.tier)
+            )
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_csv(report: GapReport) -> str:
+#: Columns a Chinese CSV adds at the end (the others keep their names and values, so a script
+#: reads either): the tier and status as the data labels them in Chinese.
+CSV_LABEL_COLUMNS = ("tier_label", "status_label")
+
+
+def to_csv(report: GapReport, lang: Language = _EN) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + CSV_LABEL_COLUMNS if lang.zh else CSV_COLUMNS)
     for gap in report.gaps:
-        writer.writerow(
-            safe_row(
-                [
-                    gap.code,
-                    gap.label,
-                    gap.label_zh,
-                    gap.parent,
-                    gap.parent_label,
-                    "true" if gap.autonomous else "false",
-                    gap.tier,
-                    gap.status,
-                    "true" if gap.surveyed else "false",
-                    "" if gap.population is None else str(gap.population),
-                    ";".join(d.iri for d in gap.evidence),
-                    ";".join(d.iri for d in gap.fallback),
-                    # One entry per fall-back document, in the order of its IRIs (empty where
-                    # a document has no number).
-                    "; ".join(d.number for d in gap.fallback),
-                    "; ".join(d.title for d in gap.fallback),
-                    ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
-                    gap.region,
-                ]
-            )
-        )
+        row = [
+            gap.code,
+            gap.label,
+            gap.label_zh,
+            gap.parent,
+            gap.parent_label,
+            "true" if gap.autonomous else "false",
+            gap.tier,
+            gap.status,
+            "true" if gap.surveyed else "false",
+            "" if gap.population is None else str(gap.population),
+            ";".join(d.iri for d in gap.evidence),
+            ";".join(d.iri for d in gap.fallback),
+            # One entry per fall-back document, in the order of its IRIs (empty where
+            # a document has no number).
+            "; ".join(d.number for d in gap.fallback),
+            "; ".join(d.title for d in gap.fallback),
+            ";".join(f"{c.id}:{c.verdict}" for c in gap.claims),
+            gap.region,
+        ]
+        if lang.zh:
+            row += [lang.term(gap.tier), lang.term(gap.status)]
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 
-def to_json_data(report: GapReport) -> dict[str, Any]:
+def to_json_data(report: GapReport, lang: Language = _EN) -> dict[str, Any]:
     """The JSON report as plain dicts and lists."""
-    data: dict[str, Any] = orjson.loads(_json_bytes(report))
+    data: dict[str, Any] = orjson.loads(_json_bytes(report, lang))
     return data
 
 
-def _json_tree(report: GapReport) -> dict[str, Any]:
+def _json_tree(report: GapReport, lang: Language) -> dict[str, Any]:
     # Documents and claims stay dataclasses: orjson writes their fields in order, as asdict would.
     regions = []
     for cells in by_region(report):
@@ -286,6 +382,11 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
                     {
                         "tier": g.tier,
                         "status": g.status,
+                        **(
+                            {"tier_label": lang.term(g.tier), "status_label": lang.term(g.status)}
+                            if lang.zh
+                            else {}
+                        ),
                         "evidence": g.evidence,
                         "fallback": g.fallback,
                         "claims": g.claims,
@@ -294,8 +395,19 @@ def _json_tree(report: GapReport) -> dict[str, Any]:
                 ],
             }
         )
+    # The Chinese report adds the words a reader sees (the English one is as it always was):
+    # the summary in Chinese and each slug's label from the data; the slugs stay the keys.
+    words = {
+        "lang": lang.code,
+        "labels": {
+            "statuses": {s: lang.term(s) for s in STATUSES},
+            "tiers": {t: lang.term(t) for t in TIERS},
+            "summary": summary_line(report, lang),
+        },
+    }
     return {
         "schema": SCHEMA,
+        **(words if lang.zh else {}),
         "statuses": list(STATUSES),
         "filters": report.filters,
         "summary": summary(report),
@@ -312,37 +424,41 @@ def _provinces(overview: Overview) -> dict[str, dict[str, Any]]:
     }
 
 
-def _json_bytes(report: GapReport) -> bytes:
-    return orjson.dumps(_json_tree(report), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+def _json_bytes(report: GapReport, lang: Language) -> bytes:
+    return orjson.dumps(
+        _json_tree(report, lang), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    )
 
 
-def to_json(report: GapReport) -> str:
+def to_json(report: GapReport, lang: Language = _EN) -> str:
     """Indented by two spaces, not ASCII-escaped: what ``json.dumps(indent=2, ensure_ascii=False)``
     writes, byte for byte, at a fiftieth of the time."""
-    return _json_bytes(report).decode("utf-8")
+    return _json_bytes(report, lang).decode("utf-8")
 
 
-def to_html(report: GapReport) -> str:
+def to_html(report: GapReport, lang: Language = _EN) -> str:
     from policygraph.reports.templates import environment  # Jinja2: 25 ms, for HTML only
 
-    template = environment().get_template("gaps.html.j2")
+    template = environment(lang.code).get_template("gaps.html.j2")
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     return template.render(
         report=report,
         regions=by_region(report),
         tiers=tiers,
         summary=summary(report),
-        summary_line=summary_line(report),
+        summary_line=summary_line(report, lang),
+        filters=filters_text(report, lang),
         claim_verdicts=claim_verdicts,
         statuses=STATUSES,
+        lang=lang,
     )
 
 
-def render(report: GapReport, fmt: str) -> str:
+def render(report: GapReport, fmt: str, lang: Language = _EN) -> str:
     return {
         "text": to_text,
         "md": to_markdown,
         "csv": to_csv,
         "json": to_json,
         "html": to_html,
-    }[fmt](report)
+    }[fmt](report, lang)

@@ -16,11 +16,13 @@ from policygraph.errors import QueryError
 from policygraph.gaps import TIERS
 from policygraph.namespaces import BASE
 from policygraph.queries import run_query
+from policygraph.reports.language import N_, Language
 from policygraph.store.base import GraphStore
 
 __all__ = [
     "KINDS",
     "MAX_NODES",
+    "in_language",
     "neighbourhood",
     "page_path",
     "project",
@@ -29,7 +31,7 @@ __all__ = [
     "within",
 ]
 
-KINDS = ("region", "document", "body", "programme", "claim")
+KINDS = (N_("region"), N_("document"), N_("body"), N_("programme"), N_("claim"))
 MAX_NODES = 1000
 _LEVELS = ("county", "prefectural", "provincial", "national")
 
@@ -50,15 +52,62 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _tooltip(kind: str, label: str, title: str, source: str, locator: str) -> str:
+def _tooltip(
+    kind: str, label: str, title: str, source: str, locator: str, lang: Language | None = None
+) -> str:
+    words = lang or Language()
     lines = [label]
     if title and title != label:
         lines.append(title)
-    lines.append(kind)
+    lines.append(words._(kind))
     if source:
         where = f"{source.rsplit('/', 1)[-1]}" + (f", {locator}" if locator else "")
-        lines.append(f"source: {where}")
+        lines.append(words._("source: {where}").format(where=where))
     return "\n".join(lines)
+
+
+_NAMES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?node ?kind ?label WHERE {
+  { ?node skos:prefLabel ?label . BIND("name" AS ?kind) }
+  UNION
+  { ?node dcterms:title ?label . BIND("title" AS ?kind) }
+  FILTER(LANGMATCHES(LANG(?label), "%s"))
+}
+"""
+#: The kinds of node whose label is a name (a document's is its number, a claim's its id).
+_NAMED = ("region", "body", "programme")
+
+
+def in_language(graph: nx.MultiDiGraph, store: GraphStore, lang: Language) -> None:
+    """Relabel ``graph``'s nodes for ``lang`` (in place; English leaves it as it is): a region,
+    body or programme takes its name in that language (``skos:prefLabel``), a document its
+    title, the English kept as ``label_en``; a node without one keeps its English label and
+    says so (``label_lang`` ``en``), for pages to mark it. Tooltips are made again in it."""
+    if not lang.zh:
+        return
+    names: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for node, kind, label in sorted(store.select(_NAMES % "zh")):
+        found = names if str(kind) == "name" else titles
+        found.setdefault(str(node), str(label))
+    for iri, data in graph.nodes(data=True):
+        if data["kind"] in _NAMED:
+            if iri in names:
+                data["label_en"], data["label"] = data["label"], names[iri]
+            else:
+                data["label_lang"] = "en"
+        elif data["kind"] == "document":
+            if iri in titles:
+                data["title"] = titles[iri]
+            elif data["label"] == data["title"]:  # no number: the English title is the label
+                data["label_lang"] = "en"
+        english = data.get("label_en", "")
+        tooltip = _tooltip(
+            data["kind"], data["label"], data["title"], data["source"], data["locator"], lang
+        )
+        data["tooltip"] = tooltip.replace("\n", f"\n{english}\n", 1) if english else tooltip
 
 
 def _statuses(store: GraphStore, tier: str) -> dict[str, str]:

@@ -65,7 +65,7 @@ def search_index(
                 kind,
                 node["code"] if kind == "region" else "",
                 node["label"],
-                zh,
+                zh if zh != node["label"] else "",  # a Chinese site's label is the name already
                 also,
                 within.get(node["code"], "") if kind == "region" else "",
                 node["url"],

@@ -23,13 +23,21 @@ from policygraph.namespaces import BASE, bcp47_case, shorten
 from policygraph.progress import Progress
 from policygraph.queries import library
 from policygraph.reports import viz
-from policygraph.reports.network import KINDS, neighbourhood, project
+from policygraph.reports.language import Language, language
+from policygraph.reports.network import KINDS, in_language, neighbourhood, project
 from policygraph.reports.overview import RegionInfo
 from policygraph.reports.overview import overview as build_overview
 from policygraph.reports.overview import summary as overview_summary
 from policygraph.reports.search import write_search
 from policygraph.reports.sitecsv import page_csv
-from policygraph.reports.sitefacts import FACTS, HIDDEN, LABELS, PREDICATES, claim_checks
+from policygraph.reports.sitefacts import (
+    FACTS,
+    HIDDEN,
+    LABELS,
+    PREDICATES,
+    claim_checks,
+    other_names,
+)
 from policygraph.reports.sitefacts import observations as read_observations
 from policygraph.reports.sitegaps import (
     LEVELS,
@@ -53,28 +61,38 @@ SCRIPTS = ("search.js", "gaptable.js")
 
 
 class _Site:
-    def __init__(self, store: GraphStore, out: Path, *, every_page: bool, served: bool) -> None:
+    def __init__(
+        self, store: GraphStore, out: Path, *, every_page: bool, lang: Language, served: bool
+    ) -> None:
         self.store = store
         self.out = out
+        self.lang = lang
         self.graph = project(store, every_page=every_page)
+        in_language(self.graph, store, lang)
         #: The nodes that get a page: those with a url (see network.project).
         self.pages = {n for n, url in self.graph.nodes(data="url") if url}
         self.labels = {str(c): str(label) for c, label in store.select(LABELS)}
+        if lang.zh:  # a concept (a level, a division type) by its Chinese label where it has one
+            chinese = LABELS.replace('"en"', '"zh"')
+            self.labels |= {str(c): str(label) for c, label in sorted(store.select(chinese))}
         self.facts: dict[str, list[tuple[str, Any]]] = {}
         for s, p, o in store.select(FACTS):
             self.facts.setdefault(str(s), []).append((shorten(p), o))
-        self.env = environment(served=served)
+        self.env = environment(lang.code, served=served)
 
     # -- values ------------------------------------------------------------------------------
     def value(self, term: Any, root: str) -> dict[str, str]:
         """A fact's object as text, with a link when it is a page of the site."""
         if isinstance(term, URIRef):
             iri = str(term)
-            if iri in self.pages:
-                node = self.graph.nodes[iri]
-                return {"text": node["label"], "href": root + node["url"], "iri": iri}
             if iri in self.graph:
-                return {"text": self.graph.nodes[iri]["label"], "iri": iri}
+                node = self.graph.nodes[iri]
+                found = {"text": node["label"], "iri": iri}
+                if node.get("label_lang"):  # no name in the page's language: marked as such
+                    found["lang"] = node["label_lang"]
+                if iri in self.pages:
+                    found["href"] = root + node["url"]
+                return found
             return {"text": self.labels.get(iri, shorten(iri)), "iri": iri}
         if isinstance(term, Literal) and term.language:
             return {"text": str(term), "lang": bcp47_case(term.language)}
@@ -117,7 +135,7 @@ class _Site:
         """A page, its ``.json`` twin with ``data`` and the ``.csv`` beside it."""
         depth = path.count("/")
         root = "../" * depth
-        html = self.env.get_template(template).render(root=root, page=data, **extra)
+        html = self.env.get_template(template).render(root=root, page=data, lang=self.lang, **extra)
         target = self.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
@@ -137,6 +155,7 @@ class _Site:
             "iri": iri,
             "kind": node["kind"],
             "label": node["label"],
+            **({"label_lang": node["label_lang"]} if node.get("label_lang") else {}),
             "title": node["title"],
             "source": node["source"].removeprefix(BASE + "id/source/"),
             "locator": node["locator"],
@@ -145,7 +164,7 @@ class _Site:
             "links_in": links_in,
             **extra,
         }
-        graph = viz.network_data(local, link_prefix=root)
+        graph = viz.network_data(local, link_prefix=root, lang=self.lang)
         self.write(
             path,
             "site/node.html.j2",
@@ -168,6 +187,7 @@ def write_site(
     overview: bool | None = None,
     progress: Progress | None = None,
     served: bool = False,
+    lang: str = "en",
 ) -> int:
     """Write the browse site into ``out``; returns the number of HTML pages written.
 
@@ -176,10 +196,13 @@ def write_site(
     province and lists the surveyed regions, as ``policygraph gaps`` does with national data;
     by default, when the graph holds regions no source studies. Every region is in the
     national overview, the gap table and the search index, with or without a page. What it
-    writes is told to ``progress``, part by part. With ``served``, the nav of every page links
-    the query page of ``policygraph serve`` (/query) too."""
+    writes is told to ``progress``, part by part. ``lang`` (en, zh) is the language of the
+    pages: their headings and status words, and the names of things (in Chinese, the Chinese
+    name where the data has one, else the English one, marked as such). With ``served``, the
+    nav of every page links the query page of ``policygraph serve`` (/query) too."""
     tell: Callable[[str, str], None] = progress.done if progress else lambda phase, what: None
-    site = _Site(store, out, every_page=every_page, served=served)
+    words = language(store, lang)
+    site = _Site(store, out, every_page=every_page, lang=words, served=served)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
     for kind in KINDS:
@@ -218,6 +241,7 @@ def write_site(
         asset_prefix=ASSETS,
         every_page=every_page,
         projection=site.graph,
+        lang=words,
     )
     for tier in TIERS:
         write_view(
@@ -228,12 +252,20 @@ def write_site(
             asset_prefix=ASSETS,
             every_page=every_page,
             statuses={g.region: g.status for g in below_nation if g.tier == tier},
+            lang=words,
         )
     pages += 1 + len(TIERS)
     tell("writing", "graph.html and " + ", ".join(f"graph-{tier}.html" for tier in TIERS))
     listing = find_gaps(store, every_cell=not overview)
     write_gap_page(
-        site.env, out, listing, county, regions=regions, division=divisions(site.facts), urls=urls
+        site.env,
+        out,
+        listing,
+        county,
+        regions=regions,
+        division=divisions(site.facts),
+        urls=urls,
+        lang=words,
     )
     pages += 1
     tell("writing", "gaps.html")
@@ -274,6 +306,7 @@ def _write_nodes(
         extra: dict[str, Any] = {}
         if node["kind"] == "region":
             extra = {
+                "other_names": other_names(site.facts.get(iri, [])),
                 "gaps": gaps.get(iri, []),
                 "contradicted_by": contradicted.get(iri, []),
                 "observations": observations.get(iri, []),
@@ -325,6 +358,7 @@ def _write_index(site: _Site, cells: list[Gap], national: dict[str, Any]) -> int
         entries[node["kind"]].append(
             {
                 "label": node["label"],
+                **({"label_lang": node["label_lang"]} if node.get("label_lang") else {}),
                 "href": node["url"],
                 "code": node["code"],
                 "level": node["level"],

@@ -8,53 +8,63 @@ from typing import Any
 
 from rdflib import URIRef
 
+from policygraph.namespaces import bcp47_case
 from policygraph.queries import run_query
+from policygraph.reports.language import N_
 from policygraph.store.base import GraphStore
 
-__all__ = ["FACTS", "HIDDEN", "LABELS", "PREDICATES", "claim_checks", "observations"]
+__all__ = [
+    "FACTS",
+    "HIDDEN",
+    "LABELS",
+    "PREDICATES",
+    "claim_checks",
+    "observations",
+    "other_names",
+]
 
 PREDICATES = {
-    "skos:prefLabel": "name",
-    "skos:altLabel": "also written",
-    "skos:hiddenLabel": "as printed",
-    "skos:notation": "code",
-    "dcterms:title": "title",
-    "dcterms:source": "source",
-    "pg:locator": "locator",
-    "pg:qualityNote": "quality note",
-    "pg:conflictingValue": "conflicting value in the source",
-    "pg:confidence": "confidence",
-    "eli:id_local": "document number",
-    "pg:year": "year",
-    "eli:date_document": "date",
-    "pg:tier": "tier",
-    "pg:domain": "risk domain",
-    "pg:targetGroup": "target group",
-    "eli:type_document": "document type",
-    "pg:specificity": "specificity",
-    "pg:level": "level",
-    "pg:divisionType": "division type",
-    "pg:titularGroup": "titular group",
-    "pg:mainMinority": "main minority",
-    "pg:claimKind": "kind of claim",
-    "rdfs:comment": "claim",
-    "pg:quote": "the source's words",
-    "pg:startYear": "start year",
-    "pg:targetYear": "target year",
-    "pg:coverageStatus": "coverage",
-    "dcterms:identifier": "identifier",
-    "skos:broader": "parent",
-    "eli:jurisdiction": "jurisdiction",
-    "eli:passed_by": "issued by",
-    "eli:ensures_implementation_of": "implements",
-    "eli:relevant_for": "followed in",
-    "org:subOrganizationOf": "part of",
-    "dcterms:spatial": "based in",
-    "pg:operatesIn": "operates in",
-    "pg:establishedBy": "established by",
-    "pg:administeredBy": "administered by",
-    "pg:aboutRegion": "about",
-    "dcterms:coverage": "about the group",
+    "skos:prefLabel": N_("name"),
+    "skos:altLabel": N_("also written"),
+    "skos:hiddenLabel": N_("as printed"),
+    "skos:notation": N_("code"),
+    "dcterms:title": N_("title"),
+    "dcterms:source": N_("source"),
+    "pg:locator": N_("locator"),
+    "pg:qualityNote": N_("quality note"),
+    "pg:conflictingValue": N_("conflicting value in the source"),
+    "pg:confidence": N_("confidence"),
+    "eli:id_local": N_("document number"),
+    "pg:year": N_("year"),
+    "eli:date_document": N_("date"),
+    "pg:tier": N_("tier"),
+    "pg:domain": N_("risk domain"),
+    "pg:targetGroup": N_("target group"),
+    "eli:type_document": N_("document type"),
+    "pg:specificity": N_("specificity"),
+    "pg:level": N_("level"),
+    "pg:divisionType": N_("division type"),
+    "pg:titularGroup": N_("titular group"),
+    "pg:mainMinority": N_("main minority"),
+    "pg:claimKind": N_("kind of claim"),
+    "rdfs:comment": N_("claim"),
+    "pg:quote": N_("the source's words"),
+    "pg:startYear": N_("start year"),
+    "pg:targetYear": N_("target year"),
+    "pg:coverageStatus": N_("coverage"),
+    "dcterms:identifier": N_("identifier"),
+    "skos:broader": N_("parent"),
+    "eli:jurisdiction": N_("jurisdiction"),
+    "eli:passed_by": N_("issued by"),
+    "eli:ensures_implementation_of": N_("implements"),
+    "eli:relevant_for": N_("followed in"),
+    "org:subOrganizationOf": N_("part of"),
+    "dcterms:spatial": N_("based in"),
+    "pg:operatesIn": N_("operates in"),
+    "pg:establishedBy": N_("established by"),
+    "pg:administeredBy": N_("administered by"),
+    "pg:aboutRegion": N_("about"),
+    "dcterms:coverage": N_("about the group"),
 }
 HIDDEN = {"rdf:type", "skos:inScheme"}
 
@@ -74,6 +84,23 @@ SELECT DISTINCT ?c ?label WHERE {
   FILTER(LANGMATCHES(LANG(?label), "en"))
 }
 """
+
+
+def other_names(facts: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """A region's other names, for the line under its heading: the spellings sources use
+    (``skos:altLabel``: 肃北, "Su Bei Mongolian Autonomous County") and then its hidden labels
+    (``skos:hiddenLabel``: names as a table printed them, toneless pinyin such as "su bei"),
+    each with its language tag, as ``data/aliases.csv`` and the national aliases give them."""
+    names = [
+        {
+            "text": str(obj),
+            "lang": bcp47_case(getattr(obj, "language", None) or ""),
+            "hidden": predicate == "skos:hiddenLabel",
+        }
+        for predicate, obj in facts
+        if predicate in ("skos:altLabel", "skos:hiddenLabel")
+    ]
+    return sorted(names, key=lambda n: (n["hidden"], n["lang"], n["text"]))
 
 
 _OBSERVATIONS = """

@@ -17,7 +17,15 @@ from jinja2 import Environment
 from policygraph.gaps import STATUSES, TIERS, Document, Gap, GapReport
 from policygraph.gaptable import AUTONOMOUS
 from policygraph.namespaces import BASE
-from policygraph.reports.gapreport import by_region, claim_verdicts, summary_line, to_csv, to_json
+from policygraph.reports.gapreport import (
+    by_region,
+    claim_verdicts,
+    filters_text,
+    summary_line,
+    to_csv,
+    to_json,
+)
+from policygraph.reports.language import Language
 from policygraph.reports.network import page_path
 from policygraph.reports.overview import RegionInfo, province_of, tile_places
 
@@ -247,6 +255,7 @@ def write_gap_page(
     regions: Mapping[str, RegionInfo],
     division: Mapping[str, str],
     urls: Mapping[str, str],
+    lang: Language | None = None,
 ) -> None:
     """gaps.html: the report's summary, the gap table of every county cell (sortable and
     filterable in the browser), the claims the graph disagrees with, the regions ``listing``
@@ -258,8 +267,11 @@ def write_gap_page(
         {(r["province"], r["prefecture"], r["prefecture_label"]) for r in rows if r["prefecture"]}
     )
     provinces = sorted({(r["province"], r["province_label"]) for r in rows})
+    lang = lang or Language()
     html = env.get_template("site/gaps.html.j2").render(
         root="",
+        lang=lang,
+        filters=filters_text(listing, lang),
         report=listing,
         report_regions=by_region(listing),
         rows=rows,
@@ -267,7 +279,7 @@ def write_gap_page(
         prefectures=prefectures,
         tiers=TIERS,
         statuses=STATUSES,
-        summary_line=summary_line(listing),
+        summary_line=summary_line(listing, lang),
         claim_verdicts=claim_verdicts,
         document_url=lambda iri: page_path("document", iri),
         claim_url=lambda iri: page_path("claim", iri),

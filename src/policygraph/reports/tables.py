@@ -18,12 +18,42 @@ from rdflib.term import Node
 from policygraph.namespaces import shorten
 from policygraph.queries import QueryResult
 from policygraph.reports.csvcells import safe_row
+from policygraph.reports.language import N_, Language
 from policygraph.reports.textwidth import clip, columns
 
 __all__ = ["FORMATS", "render"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 _WIDTH = 60
+#: Variables the named queries use whose meaning is plain, headed in the reader's language in
+#: a table or Markdown (``--lang zh``); any other variable, and every machine format (CSV, TSV
+#: and JSON are the SPARQL results formats, headed by the variables), keeps its name.
+HEADINGS = frozenset(
+    (
+        N_("code"),
+        N_("region"),
+        N_("label"),
+        N_("labelZh"),
+        N_("tier"),
+        N_("status"),
+        N_("level"),
+        N_("population"),
+        N_("year"),
+        N_("title"),
+        N_("document"),
+        N_("number"),
+        N_("surveyed"),
+        N_("autonomous"),
+        N_("domain"),
+        N_("verdict"),
+        N_("locator"),
+        N_("source"),
+    )
+)
+
+
+def _heads(result: QueryResult, lang: Language) -> list[str]:
+    return [lang._(v) if v in HEADINGS else v for v in result.variables]
 
 
 def _json_term(term: Node) -> dict[str, str]:
@@ -83,34 +113,35 @@ def _cell(term: Node | None, width: int | None = _WIDTH) -> str:
     return clip(text, width) if width else text
 
 
-def to_table(result: QueryResult) -> str:
+def to_table(result: QueryResult, lang: Language | None = None) -> str:
+    words = lang or Language()
     if result.boolean is not None:
-        return ("yes" if result.boolean else "no") + "\n"
+        return (words._("yes") if result.boolean else words._("no")) + "\n"
     rows = [[_cell(v) for v in row] for row in result.rows]
-    lines = columns(result.variables, rows)
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    lines = columns(_heads(result, words), rows)
+    lines.append(words.n("({n} row)", "({n} rows)", len(rows)))
     return "\n".join(lines) + "\n"
 
 
-def to_markdown(result: QueryResult) -> str:
+def to_markdown(result: QueryResult, lang: Language | None = None) -> str:
+    words = lang or Language()
     if result.boolean is not None:
-        return ("yes" if result.boolean else "no") + "\n"
+        return (words._("yes") if result.boolean else words._("no")) + "\n"
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|")
 
-    lines = ["| " + " | ".join(result.variables) + " |"]
+    lines = ["| " + " | ".join(map(esc, _heads(result, words))) + " |"]
     lines.append("|" + "---|" * len(result.variables))
     for row in result.rows:
         lines.append("| " + " | ".join(esc(_cell(v, None)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
-def render(result: QueryResult, fmt: str) -> str:
-    return {
-        "table": to_table,
-        "csv": to_csv,
-        "tsv": to_tsv,
-        "json": to_json,
-        "md": to_markdown,
-    }[fmt](result)
+def render(result: QueryResult, fmt: str, lang: Language | None = None) -> str:
+    """``result`` in ``fmt``; ``lang`` heads a table or Markdown (the others are standards)."""
+    if fmt == "table":
+        return to_table(result, lang)
+    if fmt == "md":
+        return to_markdown(result, lang)
+    return {"csv": to_csv, "tsv": to_tsv, "json": to_json}[fmt](result)
