@@ -35,6 +35,7 @@ from policygraph import namespaces as ns
 from policygraph.errors import QueryError
 from policygraph.queries import NamedQuery, Param, bind, find_regions, library
 from policygraph.queries.terms import CONCEPT_KINDS
+from policygraph.reports.language import Language
 from policygraph.reports.templates import environment
 from policygraph.store.base import GraphStore
 
@@ -135,7 +136,7 @@ class QueryPage:
         html = (
             environment(served=True)
             .get_template("site/querypage.html.j2")
-            .render(root="", prefixes=declarations())
+            .render(root="", prefixes=declarations(), lang=Language())
         )
         return HTMLResponse(html)
 
