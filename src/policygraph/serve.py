@@ -8,7 +8,9 @@ Updates are refused (403): the endpoint is read-only. Every other path is a brow
 Queries run in worker processes, each with its own read-only view of the store, so that several
 run at once on several cores and one that passes its time limit can be stopped: the worker is
 killed (SIGKILL) and a fresh one started in its place. A query whose client disconnects is
-stopped the same way. A worker answers with the bytes of the result, written by Oxigraph's own
+stopped the same way. When a build replaces the store, each worker is started afresh on the new
+version before its next query (no restart of the server); the old version is held until no
+worker has it open. A worker answers with the bytes of the result, written by Oxigraph's own
 serialisers (SPARQL XML, JSON, CSV, TSV; Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) in
 the format the Accept header prefers (q-values honoured; 406 when nothing offered fits), and stops
 writing when the result passes the size limit.
@@ -45,6 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
+from policygraph.store import versions
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
 
@@ -166,6 +169,13 @@ class Source:
         store = ox.Store()
         store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
         return store
+
+    def current(self) -> Source:
+        """The source as it is now: an Oxigraph path through the store's ``current`` pointer
+        resolved to the version it names (a few system calls, made before each query)."""
+        if self.kind != "oxigraph":
+            return self
+        return Source(Path(os.path.realpath(self.path)), self.kind)
 
 
 @dataclass(frozen=True)
@@ -331,9 +341,14 @@ class _Worker:
         self.ready = False
         self.started = time.monotonic()
 
-    def restart(self) -> None:
+    def restart(self, source: Source | None = None) -> None:
         self.stop()
+        self._source = source or self._source
         self._start()
+
+    @property
+    def source(self) -> Source:
+        return self._source
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -423,7 +438,10 @@ class QueryPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self.workers = [_Worker(context, source) for _ in range(workers)]
+        self._source = source
+        self._holds = _Holds()
+        opened = source.current()
+        self.workers = [_Worker(context, self._holds.take(opened)) for _ in range(workers)]
         for worker in self.workers:
             self._idle.put(worker)
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policygraph-q")
@@ -435,6 +453,7 @@ class QueryPool:
         try:
             if cancelled.is_set():
                 return _text(499, "the client went away before the query ran", "cancelled")
+            self._follow(worker)
             return worker.run(job, self.timeout, cancelled)
         finally:
             self._idle.put(worker)
@@ -450,10 +469,51 @@ class QueryPool:
             if not cancelled.is_set() and await gone():
                 cancelled.set()
 
+    def _follow(self, worker: _Worker) -> None:
+        """Start ``worker`` afresh on the store's current version if a build replaced the one
+        it has open."""
+        now = self._source.current()
+        if now != worker.source:
+            previous = worker.source
+            worker.restart(self._holds.take(now))
+            self._holds.drop(previous)
+            log.info("the store was rebuilt: a query worker now reads %s", now.path)
+
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         for worker in self.workers:
             worker.stop()
+            self._holds.drop(worker.source)
+
+
+class _Holds:
+    """The store versions the workers have open, each held (:func:`versions.hold`) while at
+    least one does, so that a build does not remove a version a worker still reads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[Path, tuple[int | None, int]] = {}
+
+    def take(self, source: Source) -> Source:
+        if source.kind == "oxigraph":
+            version = source.path.parent  # the db's directory: a store version
+            with self._lock:
+                fd, users = self._held.get(version, (None, 0))
+                if users == 0:
+                    fd = versions.hold(version)
+                self._held[version] = (fd, users + 1)
+        return source
+
+    def drop(self, source: Source) -> None:
+        if source.kind != "oxigraph":
+            return
+        version = source.path.parent
+        with self._lock:
+            fd, users = self._held.pop(version, (None, 0))
+            if users > 1:
+                self._held[version] = (fd, users - 1)
+            else:
+                versions.release(fd)
 
 
 # --- the browse pages ----------------------------------------------------------------------------
