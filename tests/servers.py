@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPConnection
+from typing import Any
 
 from policygraph import serve as web
 
@@ -34,12 +35,14 @@ def running(
     workers: int = 2,
     limits: web.Limits | None = None,
     cors: tuple[str, ...] = (),
+    **options: Any,
 ) -> Iterator[Served]:
+    """``options``: those of :func:`policygraph.serve.server` (connection limit, timeouts)."""
     limits = limits or web.Limits()
     pool = web.QueryPool(source, workers, limits.timeout)
     app = web.make_app(pool, pages, limits=limits, cors=cors)
     sock = web.listen("127.0.0.1", 0)
-    server = web.server(app, sock)
+    server = web.server(app, sock, **options)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -701,6 +701,18 @@ def _upstream_errors(source: Path) -> Iterator[None]:
     metavar="ORIGIN",
     help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run federated queries (SERVICE), which make this server send requests anywhere.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Connections at once; past it a request is answered 503.",
+)
 @click.option("--quiet", is_flag=True, help="No log line per request.")
 @pass_context
 def serve(
@@ -713,6 +725,8 @@ def serve(
     max_result_bytes: int,
     max_body_bytes: int,
     cors: tuple[str, ...],
+    allow_service: bool,
+    max_connections: int,
     quiet: bool,
 ) -> None:
     """A read-only SPARQL endpoint (/sparql) plus the browse pages, on loopback by default."""
@@ -726,6 +740,12 @@ def serve(
         sock = web.listen(host, port)
     except OSError as exc:
         raise StoreError(f"cannot listen on {host}:{port} ({exc.strerror}); try --port") from None
+    if web.exposed(host):
+        click.echo(
+            f"Warning: listening on {host}, not only on loopback: anyone who can reach this "
+            "machine can query the endpoint and read the pages; --host 127.0.0.1 keeps it local",
+            err=True,
+        )
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     web.log.addHandler(handler)
@@ -748,7 +768,7 @@ def serve(
         else:
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
-        limits = web.Limits(timeout, max_result_bytes, max_body_bytes)
+        limits = web.Limits(timeout, max_result_bytes, max_body_bytes, allow_service)
         app = web.make_app(pool, pages, limits=limits, cors=cors)
         bound = sock.getsockname()
         click.echo(
@@ -757,7 +777,7 @@ def serve(
             err=True,
         )
         try:
-            web.serve(app, sock)
+            web.serve(app, sock, max_connections=max_connections)
         finally:
             pool.close()
             if pages.writer is not None and pages.writer.poll() is None:

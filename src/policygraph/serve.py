@@ -47,6 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
+from policygraph.queries.keywords import uses_service
 from policygraph.store import versions
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
@@ -56,6 +57,7 @@ __all__ = [
     "Pages",
     "QueryPool",
     "Source",
+    "exposed",
     "make_app",
     "negotiate",
     "readable_syntax_error",
@@ -551,7 +553,9 @@ class Pages:
             await response(scope, receive, send)
             return
         if self._static is None:
-            self._static = StaticFiles(directory=self.directory, html=True)
+            # No symlink leads out of the directory (Starlette resolves it and answers 404), and
+            # a directory without an index page is 404, never a listing.
+            self._static = StaticFiles(directory=self.directory, html=True, follow_symlink=False)
         await self._static(scope, receive, send)
 
 
@@ -563,6 +567,8 @@ class Limits:
     timeout: float = 10.0
     max_result_bytes: int = 64 * 2**20
     max_body_bytes: int = 2**20
+    #: Run federated queries (SERVICE), which make this server send requests to other servers.
+    allow_service: bool = False
 
 
 class _Refused(Exception):
@@ -576,6 +582,10 @@ _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
+_NO_SERVICE = (
+    "SERVICE (a federated query) is refused: this endpoint does not send requests to other "
+    "servers; query each endpoint yourself, or start it with `policygraph serve --allow-service`"
+)
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -659,7 +669,7 @@ async def _operation(request: Request, limit: int) -> tuple[str | None, dict[str
     )
 
 
-def _service_description(endpoint: str, accept: str | None) -> Response:
+def _service_description(endpoint: str, accept: str | None, *, federated: bool) -> Response:
     media = negotiate(accept, list(GRAPH_TYPES))
     if media is None:
         return PlainTextResponse(
@@ -679,8 +689,9 @@ def _service_description(endpoint: str, accept: str | None) -> Response:
         ox.Triple(service, node(sd + "endpoint"), node(endpoint)),
         ox.Triple(service, node(sd + "supportedLanguage"), node(sd + "SPARQL11Query")),
         ox.Triple(service, node(sd + "feature"), node(sd + "UnionDefaultGraph")),
-        ox.Triple(service, node(sd + "feature"), node(sd + "BasicFederatedQuery")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, node(sd + "feature"), node(sd + "BasicFederatedQuery")))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
         triples.append(ox.Triple(service, node(sd + "resultFormat"), node(FORMATS + name)))
     for name in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
@@ -724,10 +735,12 @@ def make_app(
             accept = request.headers.get("accept")
             if text is None:
                 request.state.outcome = "description"
-                return _service_description(endpoint, accept)
+                return _service_description(endpoint, accept, federated=limits.allow_service)
             request.state.query = text
             if not text.strip():
                 raise _Refused(400, "the query is empty")
+            if not limits.allow_service and uses_service(text):
+                raise _Refused(400, _NO_SERVICE)
             job = Job(
                 query=text,
                 base_iri=endpoint,
@@ -826,23 +839,93 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def server(app: Starlette, sock: socket.socket) -> Any:
+#: Connections (and requests in progress) at once; past it a request is answered 503 at once.
+MAX_CONNECTIONS = 256
+#: Seconds a client has to send a whole request (head and body) once connected or after its
+#: previous answer; a connection that is slower is closed (a slowloris holds no slot).
+REQUEST_SECONDS = 10.0
+#: Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE_SECONDS = 5
+
+
+def _protocol(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request to arrive whole.
+
+    uvicorn 0.54 has no such timeout: its keep-alive timer starts after a first answer and stops
+    when any byte arrives, so a client that sends a request's head a byte at a time, or never
+    ends it, holds its connection (and a place under the connection limit) forever."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class DeadlineProtocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._deadline = self.loop.call_later(seconds, self._expired)
+
+        def _expired(self) -> None:
+            # IDLE: the head is not all here; SEND_BODY: the body is not. Either is too slow.
+            slow = self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+            if slow and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+    return DeadlineProtocol
+
+
+def server(
+    app: Starlette,
+    sock: socket.socket,
+    *,
+    max_connections: int = MAX_CONNECTIONS,
+    request_seconds: float = REQUEST_SECONDS,
+    keep_alive_seconds: int = KEEP_ALIVE_SECONDS,
+) -> Any:
     """A uvicorn server for ``app`` on ``sock``; ``.run(sockets=[sock])`` serves until stopped."""
     import uvicorn
 
     config = uvicorn.Config(
         app,
+        http=_protocol(request_seconds),
         log_config=None,  # our own one line per request (policygraph.serve)
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=2,
+        limit_concurrency=max_connections,
+        timeout_keep_alive=keep_alive_seconds,
     )
     return uvicorn.Server(config)
 
 
-def serve(app: Starlette, sock: socket.socket) -> None:
+def serve(app: Starlette, sock: socket.socket, *, max_connections: int = MAX_CONNECTIONS) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM)."""
-    server(app, sock).run(sockets=[sock])
+    server(app, sock, max_connections=max_connections).run(sockets=[sock])
+
+
+def exposed(host: str) -> bool:
+    """Whether binding ``host`` lets other machines connect (not a loopback address)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return True  # a name: it may resolve to anything
 
 
 #: Worker processes by default: one more than the cores, so that a query stuck until its time
