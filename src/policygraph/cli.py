@@ -755,6 +755,7 @@ def serve(
         tempfile.TemporaryDirectory() as scratch,
     ):
         source = web.source_for(store, Path(scratch))
+        store.close()  # the workers hold the store version they read; this process reads none
         if site_dir is None:
             # Written by a separate process, so that the endpoint answers meanwhile.
             site_dir = Path(scratch) / "site"
