@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
-from policygraph.queries.keywords import uses_service
+from policygraph.queries.service import uses_service
 from policygraph.store import versions
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore

@@ -18,6 +18,7 @@ import pytest
 from policygraph import Inputs
 from policygraph import serve as web
 from policygraph.pipeline import build_store
+from policygraph.queries.service import uses_service
 from policygraph.store import versions
 from policygraph.store.oxigraph import OxigraphStore
 
@@ -120,6 +121,10 @@ FEDERATED = [
     "SELECT * {{ # a comment\n SeRvIcE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * {{ ?s ?p ?o FILTER(?o < 1)SERVICE<{url}>{{ ?a ?b ?c }} }}",
     'SELECT * {{ BIND("x" AS ?x)SERVICE <{url}> {{ ?a ?b ?c }} }}',
+    # `<'x>` looks like an IRI to a scan of words, and then `') SERVICE … ('` like a string.
+    "SELECT * {{ FILTER(?a<'x>') SERVICE <{url}> {{ ?s ?p ?o }} FILTER(?b = 'k') }}",
+    "SELECT * {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "SELECT * {{ {{ SELECT ?s {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
 ]
 #: SERVICE in a comment, a string, an IRI, a variable, a prefixed name: ordinary queries.
 ORDINARY = [
@@ -128,7 +133,24 @@ ORDINARY = [
     "SELECT * {{ ?s ?p '''it's SERVICE <{url}> {{}}''' }}",
     "SELECT ?service {{ ?service <{url}SERVICE> ?o }}",
     "PREFIX service: <{url}> SELECT * {{ ?s service:SERVICE ?o }}",
+    "SELECT * {{ ?s ?p ?o FILTER(?o < 'x>') }} # SERVICE <{url}> {{ }}",
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "calls"),
+    [
+        ("SELECT * { ?s ?p ?o }", False),
+        ("SELECT ?service { ?service ?p 'SERVICE' }", False),
+        # Oxigraph's own syntax that rdflib's parser does not read: it cannot be told, so it
+        # counts as calling one; without the word, it is never parsed at all.
+        ("SELECT * { ?s ?p ?o FILTER(?o = <<( ?s ?p ?o )>>) } # service", True),
+        ("SELECT * { ?s ?p ?o FILTER(?o = <<( ?s ?p ?o )>>) }", False),
+        ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ],
+)
+def test_what_counts_as_calling_a_service(text: str, calls: bool) -> None:
+    assert uses_service(text) is calls
 
 
 @pytest.mark.parametrize("text", FEDERATED)
