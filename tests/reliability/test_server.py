@@ -322,3 +322,30 @@ def test_binding_beyond_loopback_is_warned_about(seed_store: Path, tmp_path: Pat
     ]
     quiet = _first_lines(seed_store, tmp_path / "local", "127.0.0.1")
     assert len(quiet) == 1 and quiet[0].startswith("serving http://127.0.0.1:")
+
+
+def test_policygraph_serve_follows_policygraph_build(tmp_path: Path) -> None:
+    """The user's flow, two real processes: `serve` runs, `build` rewrites the store, the next
+    query answers from the new one."""
+    store = tmp_path / "store"
+    revised = _revised(tmp_path)
+    _build(f"oxigraph:{store}", BUNDLED)
+    (tmp_path / "site").mkdir()
+    base = [sys.executable, "-m", "policygraph", "--store", f"oxigraph:{store}", "--no-national"]
+    serve = [*base, "--data", str(BUNDLED), "serve", "--port", "0", "--workers", "1"]
+    serve += ["--site", str(tmp_path / "site"), "--quiet"]
+    env = {**os.environ, "POLICYGRAPH_PROGRESS": "0"}
+    process = subprocess.Popen(serve, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    try:
+        banner = process.stderr.readline()
+        url = "http://127.0.0.1:{}/sparql".format(banner.split(":")[2].split("/")[0])
+        assert _titles(url) == [TITLE]
+        build = [*base, "--data", str(revised), "build"]
+        done = subprocess.run(build, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        assert _titles(url) == [TITLE + " (revised)"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stderr.close()
