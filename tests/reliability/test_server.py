@@ -349,3 +349,17 @@ def test_policygraph_serve_follows_policygraph_build(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=30)
         process.stderr.close()
+
+
+def test_an_idle_keep_alive_connection_is_closed(seed_store: Path) -> None:
+    source = web.Source(OxigraphStore(seed_store).location())
+    with running(source, workers=1, keep_alive_seconds=1, request_seconds=30.0) as srv:
+        port = int(srv.url.split(":")[2].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.settimeout(10)
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+            # Then nothing: closed after the keep-alive second, long before the request deadline.
+            closed = _closed_within(sock, 5.0)
+            assert closed is not None and closed < 5.0
