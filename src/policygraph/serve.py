@@ -197,7 +197,8 @@ class Answer:
     status: int
     content_type: str
     body: bytes
-    #: A word for the log line: ok, syntax, timeout, too-large, not-acceptable, error, cancelled.
+    #: A word for the log line: ok, syntax, timeout, too-large, not-acceptable, error, cancelled,
+    #: busy.
     outcome: str = "ok"
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -448,28 +449,47 @@ class QueryPool:
             self._idle.put(worker)
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policygraph-q")
 
-    def run(self, job: Job, cancelled: threading.Event | None = None) -> Answer:
+    def run(
+        self, job: Job, cancelled: threading.Event | None = None, ticket: _Ticket | None = None
+    ) -> Answer:
         """Run ``job`` on the next free worker (blocking)."""
         cancelled = cancelled or threading.Event()
         worker = self._idle.get()
         try:
             if cancelled.is_set():
                 return _text(499, "the client went away before the query ran", "cancelled")
+            if ticket is not None and not ticket.take():
+                return _text(503, "the query waited too long for a worker", "busy")
             self._follow(worker)
             return worker.run(job, self.timeout, cancelled)
         finally:
             self._idle.put(worker)
 
     async def submit(self, job: Job, gone: Callable[[], Awaitable[bool]]) -> Answer:
-        """Run ``job`` without blocking the event loop; stop it if ``gone()`` turns true."""
-        cancelled = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self.executor, self.run, job, cancelled)
+        """Run ``job`` without blocking the event loop; stop it if ``gone()`` turns true.
+
+        A query that finds no free worker within the time limit is answered 503 then, with
+        ``Retry-After``: however many heavy queries arrive at once, every client has an answer
+        within two time limits (one waiting, one running)."""
+        cancelled, ticket = threading.Event(), _Ticket()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.executor, self.run, job, cancelled, ticket)
+        deadline = time.monotonic() + self.timeout
         while True:
             done, _ = await asyncio.wait({future}, timeout=0.25)
             if done:
                 return future.result()
             if not cancelled.is_set() and await gone():
                 cancelled.set()
+            if time.monotonic() > deadline and ticket.abandon():
+                workers = len(self.workers)
+                return _text(
+                    503,
+                    f"all {workers} query workers stayed busy for the time limit of "
+                    f"{self.timeout:g} s; retry in a few seconds",
+                    "busy",
+                    **{"Retry-After": "5"},
+                )
 
     def _follow(self, worker: _Worker) -> None:
         """Start ``worker`` afresh on the store's current version if a build replaced the one
@@ -486,6 +506,28 @@ class QueryPool:
         for worker in self.workers:
             worker.stop()
             self._holds.drop(worker.source)
+
+
+class _Ticket:
+    """A queued query's place: either a worker takes it, or its client is answered 503 for
+    waiting too long, never both."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = "queued"
+
+    def _leave(self, state: str) -> bool:
+        with self._lock:
+            if self._state != "queued":
+                return False
+            self._state = state
+            return True
+
+    def take(self) -> bool:
+        return self._leave("taken")
+
+    def abandon(self) -> bool:
+        return self._leave("abandoned")
 
 
 class _Holds:

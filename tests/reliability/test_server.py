@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -363,3 +364,32 @@ def test_an_idle_keep_alive_connection_is_closed(seed_store: Path) -> None:
             # Then nothing: closed after the keep-alive second, long before the request deadline.
             closed = _closed_within(sock, 5.0)
             assert closed is not None and closed < 5.0
+
+
+def test_a_query_that_finds_no_free_worker_in_time_is_answered_503(seed_store: Path) -> None:
+    """Two endless queries hold the one worker for two time limits; a third query, queued
+    behind them, is answered 503 with Retry-After once it has waited one time limit."""
+    source = web.Source(OxigraphStore(seed_store).location())
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with running(source, workers=1, limits=web.Limits(timeout=3)) as srv:
+        assert _query(srv.url, "ASK {}")[0] == 200  # the worker has started
+        answers: dict[int, tuple[int, str, float]] = {}
+
+        def ask(n: int, text: str) -> None:
+            started = time.monotonic()
+            reply = http(f"{srv.url}?{urllib.parse.urlencode({'query': text})}", timeout=30)
+            waited = time.monotonic() - started
+            answers[n] = (reply.status, reply.headers.get("retry-after", ""), waited)
+
+        threads = []
+        for n, text in enumerate([endless, endless, "ASK {}"]):
+            threads.append(threading.Thread(target=ask, args=(n, text)))
+            threads[-1].start()
+            time.sleep(0.8)  # in this order: the second is taken when the first is cut
+        for thread in threads:
+            thread.join(timeout=30)
+        assert answers[0][0] == 503 and answers[1][0] == 503  # both cut at the time limit
+        status, retry, seconds = answers[2]
+        assert (status, retry) == (503, "5")
+        assert 3 <= seconds < 5.5  # it waited one time limit, not two
+        assert _query(srv.url, "ASK {}")[0] == 200
