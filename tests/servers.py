@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPConnection
+from typing import Any
 
 from policygraph import serve as web
 from policygraph.querypage import QueryPage
@@ -36,12 +37,14 @@ def running(
     limits: web.Limits | None = None,
     cors: tuple[str, ...] = (),
     query_page: QueryPage | None = None,
+    **options: Any,
 ) -> Iterator[Served]:
+    """``options``: those of :func:`policygraph.serve.server` (connection limit, timeouts)."""
     limits = limits or web.Limits()
     pool = web.QueryPool(source, workers, limits.timeout)
     app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
     sock = web.listen("127.0.0.1", 0)
-    server = web.server(app, sock)
+    server = web.server(app, sock, **options)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -91,9 +91,12 @@ def test_a_failed_build_keeps_the_previous_store(
     Case.load(CASES[0]).apply(data_copy)
     assert invoke("build", data=data_copy).exit_code == 2
     assert stored_fingerprint(tmp_path / "store") == before
-    # Only the store and the validation cache remain: no half-written build directory.
-    leftovers = [p.name for p in (tmp_path / "store").iterdir()]
-    assert sorted(leftovers) == ["current", "validation"]
+    # Only the store (its one version, `current` pointing at it, the build lock) and the
+    # validation cache remain: no half-written build directory.
+    leftovers = sorted(p.name for p in (tmp_path / "store").iterdir())
+    version = os.readlink(tmp_path / "store" / "current")
+    assert version.startswith("store-")
+    assert leftovers == sorted(["build.lock", "current", version, "validation"])
 
 
 def test_a_shacl_violation_names_the_csv_row_that_made_the_node(

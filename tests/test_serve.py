@@ -167,8 +167,9 @@ def test_bad_requests_get_an_http_answer(served: Served) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
+    # Refused unless serve --allow-service (tests/reliability/test_server.py, where it runs too).
     status, _, body = _get(served.url, f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/x> {{}} }}")
-    assert status == 502 and "failed" in body
+    assert status == 400 and "--allow-service" in body
     for body_bytes, kind in [
         (b"ASK {} \xff", "application/sparql-query"),
         (b"query=ASK%20%7B%7D%FF", "application/x-www-form-urlencoded"),

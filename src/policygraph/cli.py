@@ -732,6 +732,18 @@ def _upstream_errors(source: Path) -> Iterator[None]:
     metavar="ORIGIN",
     help="Let pages from ORIGIN (or * for any) query the endpoint from a browser.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run federated queries (SERVICE), which make this server send requests anywhere.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Connections at once; past it a request is answered 503.",
+)
 @click.option("--quiet", is_flag=True, help="No log line per request.")
 @lang_option
 @pass_context
@@ -745,6 +757,8 @@ def serve(
     max_result_bytes: int,
     max_body_bytes: int,
     cors: tuple[str, ...],
+    allow_service: bool,
+    max_connections: int,
     quiet: bool,
     lang: str,
 ) -> None:
@@ -760,6 +774,12 @@ def serve(
         sock = web.listen(host, port)
     except OSError as exc:
         raise StoreError(f"cannot listen on {host}:{port} ({exc.strerror}); try --port") from None
+    if web.exposed(host):
+        click.echo(
+            f"Warning: listening on {host}, not only on loopback: anyone who can reach this "
+            "machine can query the endpoint and read the pages; --host 127.0.0.1 keeps it local",
+            err=True,
+        )
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     web.log.addHandler(handler)
@@ -769,6 +789,7 @@ def serve(
         tempfile.TemporaryDirectory() as scratch,
     ):
         source = web.source_for(store, Path(scratch))
+        store.close()  # the workers hold the store version they read; this process reads none
         if site_dir is None:
             # Written by a separate process, so that the endpoint answers meanwhile.
             site_dir = Path(scratch) / "site"
@@ -782,7 +803,7 @@ def serve(
         else:
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
-        limits = web.Limits(timeout, max_result_bytes, max_body_bytes)
+        limits = web.Limits(timeout, max_result_bytes, max_body_bytes, allow_service)
         query_page = QueryPage(store, lambda: pages.directory if pages.state() == "ready" else None)
         app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
         bound = sock.getsockname()
@@ -792,7 +813,7 @@ def serve(
             err=True,
         )
         try:
-            web.serve(app, sock)
+            web.serve(app, sock, max_connections=max_connections)
         finally:
             pool.close()
             if pages.writer is not None and pages.writer.poll() is None:

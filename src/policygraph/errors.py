@@ -83,8 +83,14 @@ class QueryError(PolicyGraphError):
 class StoreError(PolicyGraphError):
     """A store that is missing, locked, unreachable or read-only."""
 
+    def __init__(self, message: str = "", *, exit_code: int = 1) -> None:
+        super().__init__(message)
+        #: 2 where the user can act on it now (another build holds the store), else 1.
+        self.exit_code = exit_code
+
 
 class StoreSpecError(StoreError):
     """A ``--store`` value that names no kind of store: a usage error, so exit 2."""
 
-    exit_code = 2
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message, exit_code=2)

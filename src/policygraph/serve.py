@@ -8,7 +8,9 @@ Updates are refused (403): the endpoint is read-only. Every other path is a brow
 Queries run in worker processes, each with its own read-only view of the store, so that several
 run at once on several cores and one that passes its time limit can be stopped: the worker is
 killed (SIGKILL) and a fresh one started in its place. A query whose client disconnects is
-stopped the same way. A worker answers with the bytes of the result, written by Oxigraph's own
+stopped the same way. When a build replaces the store, each worker is started afresh on the new
+version before its next query (no restart of the server); the old version is held until no
+worker has it open. A worker answers with the bytes of the result, written by Oxigraph's own
 serialisers (SPARQL XML, JSON, CSV, TSV; Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) in
 the format the Accept header prefers (q-values honoured; 406 when nothing offered fits), and stops
 writing when the result passes the size limit.
@@ -45,7 +47,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
+from policygraph.queries.service import uses_service
 from policygraph.querypage import QueryPage
+from policygraph.store import versions
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
 
@@ -54,6 +58,7 @@ __all__ = [
     "Pages",
     "QueryPool",
     "Source",
+    "exposed",
     "make_app",
     "negotiate",
     "readable_syntax_error",
@@ -168,6 +173,13 @@ class Source:
         store.bulk_load(path=str(self.path), format=ox.RdfFormat.N_QUADS)
         return store
 
+    def current(self) -> Source:
+        """The source as it is now: an Oxigraph path through the store's ``current`` pointer
+        resolved to the version it names (a few system calls, made before each query)."""
+        if self.kind != "oxigraph":
+            return self
+        return Source(Path(os.path.realpath(self.path)), self.kind)
+
 
 @dataclass(frozen=True)
 class Job:
@@ -186,7 +198,8 @@ class Answer:
     status: int
     content_type: str
     body: bytes
-    #: A word for the log line: ok, syntax, timeout, too-large, not-acceptable, error, cancelled.
+    #: A word for the log line: ok, syntax, timeout, too-large, not-acceptable, error, cancelled,
+    #: busy.
     outcome: str = "ok"
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -332,9 +345,14 @@ class _Worker:
         self.ready = False
         self.started = time.monotonic()
 
-    def restart(self) -> None:
+    def restart(self, source: Source | None = None) -> None:
         self.stop()
+        self._source = source or self._source
         self._start()
+
+    @property
+    def source(self) -> Source:
+        return self._source
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -424,37 +442,123 @@ class QueryPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self.workers = [_Worker(context, source) for _ in range(workers)]
+        self._source = source
+        self._holds = _Holds()
+        opened = source.current()
+        self.workers = [_Worker(context, self._holds.take(opened)) for _ in range(workers)]
         for worker in self.workers:
             self._idle.put(worker)
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policygraph-q")
 
-    def run(self, job: Job, cancelled: threading.Event | None = None) -> Answer:
+    def run(
+        self, job: Job, cancelled: threading.Event | None = None, ticket: _Ticket | None = None
+    ) -> Answer:
         """Run ``job`` on the next free worker (blocking)."""
         cancelled = cancelled or threading.Event()
         worker = self._idle.get()
         try:
             if cancelled.is_set():
                 return _text(499, "the client went away before the query ran", "cancelled")
+            if ticket is not None and not ticket.take():
+                return _text(503, "the query waited too long for a worker", "busy")
+            self._follow(worker)
             return worker.run(job, self.timeout, cancelled)
         finally:
             self._idle.put(worker)
 
     async def submit(self, job: Job, gone: Callable[[], Awaitable[bool]]) -> Answer:
-        """Run ``job`` without blocking the event loop; stop it if ``gone()`` turns true."""
-        cancelled = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self.executor, self.run, job, cancelled)
+        """Run ``job`` without blocking the event loop; stop it if ``gone()`` turns true.
+
+        A query that finds no free worker within the time limit is answered 503 then, with
+        ``Retry-After``: however many heavy queries arrive at once, every client has an answer
+        within two time limits (one waiting, one running)."""
+        cancelled, ticket = threading.Event(), _Ticket()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.executor, self.run, job, cancelled, ticket)
+        deadline = time.monotonic() + self.timeout
         while True:
             done, _ = await asyncio.wait({future}, timeout=0.25)
             if done:
                 return future.result()
             if not cancelled.is_set() and await gone():
                 cancelled.set()
+            if time.monotonic() > deadline and ticket.abandon():
+                workers = len(self.workers)
+                return _text(
+                    503,
+                    f"all {workers} query workers stayed busy for the time limit of "
+                    f"{self.timeout:g} s; retry in a few seconds",
+                    "busy",
+                    **{"Retry-After": "5"},
+                )
+
+    def _follow(self, worker: _Worker) -> None:
+        """Start ``worker`` afresh on the store's current version if a build replaced the one
+        it has open."""
+        now = self._source.current()
+        if now != worker.source:
+            previous = worker.source
+            worker.restart(self._holds.take(now))
+            self._holds.drop(previous)
+            log.info("the store was rebuilt: a query worker now reads %s", now.path)
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
         for worker in self.workers:
             worker.stop()
+            self._holds.drop(worker.source)
+
+
+class _Ticket:
+    """A queued query's place: either a worker takes it, or its client is answered 503 for
+    waiting too long, never both."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = "queued"
+
+    def _leave(self, state: str) -> bool:
+        with self._lock:
+            if self._state != "queued":
+                return False
+            self._state = state
+            return True
+
+    def take(self) -> bool:
+        return self._leave("taken")
+
+    def abandon(self) -> bool:
+        return self._leave("abandoned")
+
+
+class _Holds:
+    """The store versions the workers have open, each held (:func:`versions.hold`) while at
+    least one does, so that a build does not remove a version a worker still reads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[Path, tuple[int | None, int]] = {}
+
+    def take(self, source: Source) -> Source:
+        if source.kind == "oxigraph":
+            version = source.path.parent  # the db's directory: a store version
+            with self._lock:
+                fd, users = self._held.get(version, (None, 0))
+                if users == 0:
+                    fd = versions.hold(version)
+                self._held[version] = (fd, users + 1)
+        return source
+
+    def drop(self, source: Source) -> None:
+        if source.kind != "oxigraph":
+            return
+        version = source.path.parent
+        with self._lock:
+            fd, users = self._held.pop(version, (None, 0))
+            if users > 1:
+                self._held[version] = (fd, users - 1)
+            else:
+                versions.release(fd)
 
 
 # --- the browse pages ----------------------------------------------------------------------------
@@ -492,7 +596,9 @@ class Pages:
             await response(scope, receive, send)
             return
         if self._static is None:
-            self._static = StaticFiles(directory=self.directory, html=True)
+            # No symlink leads out of the directory (Starlette resolves it and answers 404), and
+            # a directory without an index page is 404, never a listing.
+            self._static = StaticFiles(directory=self.directory, html=True, follow_symlink=False)
         await self._static(scope, receive, send)
 
 
@@ -504,6 +610,8 @@ class Limits:
     timeout: float = 10.0
     max_result_bytes: int = 64 * 2**20
     max_body_bytes: int = 2**20
+    #: Run federated queries (SERVICE), which make this server send requests to other servers.
+    allow_service: bool = False
 
 
 class _Refused(Exception):
@@ -517,6 +625,10 @@ _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 _READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
+_NO_SERVICE = (
+    "SERVICE (a federated query) is refused: this endpoint does not send requests to other "
+    "servers; query each endpoint yourself, or start it with `policygraph serve --allow-service`"
+)
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -600,7 +712,7 @@ async def _operation(request: Request, limit: int) -> tuple[str | None, dict[str
     )
 
 
-def _service_description(endpoint: str, accept: str | None) -> Response:
+def _service_description(endpoint: str, accept: str | None, *, federated: bool) -> Response:
     media = negotiate(accept, list(GRAPH_TYPES))
     if media is None:
         return PlainTextResponse(
@@ -620,8 +732,9 @@ def _service_description(endpoint: str, accept: str | None) -> Response:
         ox.Triple(service, node(sd + "endpoint"), node(endpoint)),
         ox.Triple(service, node(sd + "supportedLanguage"), node(sd + "SPARQL11Query")),
         ox.Triple(service, node(sd + "feature"), node(sd + "UnionDefaultGraph")),
-        ox.Triple(service, node(sd + "feature"), node(sd + "BasicFederatedQuery")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, node(sd + "feature"), node(sd + "BasicFederatedQuery")))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
         triples.append(ox.Triple(service, node(sd + "resultFormat"), node(FORMATS + name)))
     for name in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
@@ -667,10 +780,12 @@ def make_app(
             accept = request.headers.get("accept")
             if text is None:
                 request.state.outcome = "description"
-                return _service_description(endpoint, accept)
+                return _service_description(endpoint, accept, federated=limits.allow_service)
             request.state.query = text
             if not text.strip():
                 raise _Refused(400, "the query is empty")
+            if not limits.allow_service and uses_service(text):
+                raise _Refused(400, _NO_SERVICE)
             job = Job(
                 query=text,
                 base_iri=endpoint,
@@ -771,23 +886,93 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def server(app: Starlette, sock: socket.socket) -> Any:
+#: Connections (and requests in progress) at once; past it a request is answered 503 at once.
+MAX_CONNECTIONS = 256
+#: Seconds a client has to send a whole request (head and body) once connected or after its
+#: previous answer; a connection that is slower is closed (a slowloris holds no slot).
+REQUEST_SECONDS = 10.0
+#: Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE_SECONDS = 5
+
+
+def _protocol(seconds: float) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request to arrive whole.
+
+    uvicorn 0.54 has no such timeout: its keep-alive timer starts after a first answer and stops
+    when any byte arrives, so a client that sends a request's head a byte at a time, or never
+    ends it, holds its connection (and a place under the connection limit) forever."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class DeadlineProtocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._deadline = self.loop.call_later(seconds, self._expired)
+
+        def _expired(self) -> None:
+            # IDLE: the head is not all here; SEND_BODY: the body is not. Either is too slow.
+            slow = self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+            if slow and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+    return DeadlineProtocol
+
+
+def server(
+    app: Starlette,
+    sock: socket.socket,
+    *,
+    max_connections: int = MAX_CONNECTIONS,
+    request_seconds: float = REQUEST_SECONDS,
+    keep_alive_seconds: int = KEEP_ALIVE_SECONDS,
+) -> Any:
     """A uvicorn server for ``app`` on ``sock``; ``.run(sockets=[sock])`` serves until stopped."""
     import uvicorn
 
     config = uvicorn.Config(
         app,
+        http=_protocol(request_seconds),
         log_config=None,  # our own one line per request (policygraph.serve)
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=2,
+        limit_concurrency=max_connections,
+        timeout_keep_alive=keep_alive_seconds,
     )
     return uvicorn.Server(config)
 
 
-def serve(app: Starlette, sock: socket.socket) -> None:
+def serve(app: Starlette, sock: socket.socket, *, max_connections: int = MAX_CONNECTIONS) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM)."""
-    server(app, sock).run(sockets=[sock])
+    server(app, sock, max_connections=max_connections).run(sockets=[sock])
+
+
+def exposed(host: str) -> bool:
+    """Whether binding ``host`` lets other machines connect (not a loopback address)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return True  # a name: it may resolve to anything
 
 
 #: Worker processes by default: one more than the cores, so that a query stuck until its time

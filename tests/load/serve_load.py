@@ -1,21 +1,27 @@
 """Load test of `policygraph serve` on loopback: bounded in clients and time, stops by itself.
 
     .venv/bin/python tests/load/serve_load.py [--clients 20] [--seconds 30] [--timeout 10]
+        [--pages DIR] [--no-national] [--max-growth-mb 200] [--exclude NAME,...]
 
 Builds the bundled data into a temporary Oxigraph store, starts `policygraph serve` on a free
-loopback port (browse pages from an empty directory, so that no page writing competes), and runs
-``--clients`` clients for ``--seconds``: each sends, one after the other, a named gap query with
-one of its parameter sets or a small SELECT/ASK, over its own keep-alive connection, waiting
+loopback port (browse pages from an empty directory, so that no page writing competes, or from
+``--pages DIR``, e.g. ``viz``), and runs ``--clients`` clients for ``--seconds``: each sends, one
+after the other, a named gap query with one of its parameter sets, a small ad-hoc SELECT/ASK, or
+(with ``--pages``) a GET of one of the pages, over its own keep-alive connection, waiting
 ``--think`` seconds on average between two (default 0: as fast as the server answers).
 One more client sends a query that never ends, again and again; each must come back 503 at the
-time limit. Prints latency percentiles per kind of query, errors, and the endless query's cuts.
-Not run by CI: timings depend on the machine.
+time limit. Prints latency percentiles per kind of request, errors, the endless query's cuts, the
+resident memory of the server's process tree (server, fork server, query workers) after the
+warm-up and after the load, and the load average. Exits 1 on any error, an endless query not
+cut, or memory grown by more than ``--max-growth-mb``. The full run is not in CI (timings depend
+on the machine); ``tests/reliability/test_load.py`` runs a short one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -49,10 +55,10 @@ PARAMS: dict[str, list[dict[str, str]]] = {
 }
 
 
-def gap_queries(spec: str) -> list[tuple[str, str]]:
+def gap_queries(spec: str, inputs: Inputs) -> list[tuple[str, str]]:
     """(label, bound text) of the named gap queries, each with its parameter sets."""
     found = []
-    with open_store(spec, Inputs.resolve()) as store:
+    with open_store(spec, inputs) as store:
         for name, query in sorted(library().items()):
             if not name.startswith("gaps/"):
                 continue
@@ -63,6 +69,37 @@ def gap_queries(spec: str) -> list[tuple[str, str]]:
                     continue
                 found.append((name, text))
     return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of process ``pid`` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            with open(f"/proc/{current}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+def sample_pages(directory: Path, count: int, seed: int) -> list[tuple[str, str]]:
+    """("page", URL path) of up to ``count`` HTML pages under ``directory``, seeded."""
+    found = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.html"))
+    chosen = random.Random(seed).sample(found, min(count, len(found)))
+    return [("page", "/" + urllib.parse.quote(path)) for path in ["", *chosen]]
 
 
 def client(
@@ -80,15 +117,18 @@ def client(
         body = urllib.parse.urlencode({"query": text})
         started = time.perf_counter()
         try:
-            connection.request(
-                "POST",
-                "/sparql",
-                body=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": "application/sparql-results+json",
-                },
-            )
+            if kind == "page":
+                connection.request("GET", text)
+            else:
+                connection.request(
+                    "POST",
+                    "/sparql",
+                    body=body,
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Accept": "application/sparql-results+json",
+                    },
+                )
             response = connection.getresponse()
             response.read()
             status = response.status
@@ -107,7 +147,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
@@ -119,17 +159,44 @@ def main() -> int:
         default=0.0,
         help="mean seconds a client waits between requests (exponential; default 0: none)",
     )
-    options = parser.parse_args()
+    parser.add_argument(
+        "--pages",
+        type=Path,
+        help="serve these browse pages (e.g. viz) and mix GETs of them into the load",
+    )
+    parser.add_argument(
+        "--no-national",
+        action="store_true",
+        help="the seed data alone, without data/national (a build of seconds)",
+    )
+    parser.add_argument(
+        "--max-growth-mb",
+        type=float,
+        default=200,
+        help="fail when the server's memory grew by more than this (default 200)",
+    )
+    parser.add_argument(
+        "--exclude",
+        default="",
+        help="named queries left out of the mix, comma-separated (e.g. gaps/provision, whose "
+        "national answer is 25 MB)",
+    )
+    options = parser.parse_args(argv)
     if not (1 <= options.clients <= 64 and 1 <= options.seconds <= 300):
         parser.error("--clients 1..64 and --seconds 1..300 keep the test bounded")
     with tempfile.TemporaryDirectory() as scratch:
         spec = f"oxigraph:{scratch}/store"
-        build_store(spec, Inputs.resolve())
-        named = gap_queries(spec)
-        small = [("small", text) for text in SMALL]
-        pages = Path(scratch) / "pages"
-        pages.mkdir()
-        command = [sys.executable, "-m", "policygraph", "--store", spec, "serve", "--port", "0"]
+        inputs = Inputs.resolve(national=False if options.no_national else None)
+        build_store(spec, inputs)
+        left_out = {name for name in options.exclude.split(",") if name}
+        named = [(kind, text) for kind, text in gap_queries(spec, inputs) if kind not in left_out]
+        small = [("ad-hoc", text) for text in SMALL]
+        pages = options.pages or Path(scratch) / "pages"
+        pages.mkdir(exist_ok=True)
+        browse = sample_pages(pages, 40, seed=1) if options.pages else []
+        command = [sys.executable, "-m", "policygraph", "--store", spec]
+        command += ["--no-national"] if options.no_national else []
+        command += ["serve", "--port", "0"]
         command += ["--site", str(pages), "--timeout", str(options.timeout), "--quiet"]
         if options.workers:
             command += ["--workers", str(options.workers)]
@@ -142,22 +209,26 @@ def main() -> int:
                 print(f"serve did not start: {banner}", file=sys.stderr)
                 return 1
             port = int(match.group(1))
-            for kind, text in named + small:  # warm up: every worker started, every query valid
+            for kind, text in named + small + browse:  # warm up: every worker, query, page
                 conn = HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}))
+                if kind == "page":
+                    conn.request("GET", text)
+                else:
+                    conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}))
                 reply = conn.getresponse()
                 reply.read()
                 conn.close()
                 if reply.status != 200:
                     print(f"warm-up: {kind} answered {reply.status}", file=sys.stderr)
                     return 1
+            mix = named + small + browse
+            memory = {"before_mb": tree_rss(server.pid) / 2**20}
+            load = {"before": os.getloadavg()}
             until = time.monotonic() + options.seconds
             results: list[tuple[str, int, float]] = []
             endless: list[tuple[str, int, float]] = []
             threads = [
-                threading.Thread(
-                    target=client, args=(port, named + small, until, i, results, options.think)
-                )
+                threading.Thread(target=client, args=(port, mix, until, i, results, options.think))
                 for i in range(options.clients)
             ]
             threads.append(
@@ -171,13 +242,17 @@ def main() -> int:
             for thread in threads:
                 thread.join(timeout=options.seconds + options.timeout + 60)
             elapsed = time.monotonic() - started
+            time.sleep(2)  # the last cut worker restarted, the last connections closed
+            memory["after_mb"] = tree_rss(server.pid) / 2**20
+            load["after"] = os.getloadavg()
         finally:
             server.terminate()
             server.wait(timeout=30)
-    report(results, endless, elapsed, options)
+    report(results, endless, elapsed, options, memory, load)
     errors = [r for r in results if r[1] != 200]
-    cut = all(status == 503 for _, status, _ in endless)
-    return 0 if not errors and cut else 1
+    cut = bool(endless) and all(status == 503 for _, status, _ in endless)
+    flat = memory["after_mb"] - memory["before_mb"] <= options.max_growth_mb
+    return 0 if not errors and cut and flat else 1
 
 
 def report(
@@ -185,6 +260,8 @@ def report(
     endless: list[tuple[str, int, float]],
     elapsed: float,
     options: argparse.Namespace,
+    memory: dict[str, float],
+    load: dict[str, tuple[float, float, float]],
 ) -> None:
     by_kind: dict[str, list[float]] = {}
     for kind, status, ms in results:
@@ -203,6 +280,10 @@ def report(
         "p99_ms": round(percentile(everything, 99), 1) if everything else None,
         "max_ms": round(max(everything), 1) if everything else None,
         "endless": [(status, round(ms / 1000, 2)) for _, status, ms in endless],
+        "rss_mb_before": round(memory["before_mb"], 1),
+        "rss_mb_after": round(memory["after_mb"], 1),
+        "loadavg_before": [round(x, 2) for x in load["before"]],
+        "loadavg_after": [round(x, 2) for x in load["after"]],
     }
     print(f"{'query':42} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind, values in sorted(by_kind.items()):

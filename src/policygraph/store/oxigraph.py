@@ -1,21 +1,23 @@
 """Oxigraph on disk (RocksDB) through oxrdflib: the default store.
 
-Layout of a store directory::
+Layout of a store directory (the versions, the ``current`` pointer and the locks:
+:mod:`policygraph.store.versions`)::
 
-    DIR/current/db/             the RocksDB files
-    DIR/current/manifest.json   {"fingerprint": …, "triples": …}
-    DIR/current/gaps.sqlite     the gap table (:mod:`policygraph.gaptable`)
+    DIR/current -> store-…      the store in use
+    DIR/store-…/db/             the RocksDB files
+    DIR/store-…/manifest.json   {"fingerprint": …, "triples": …}
+    DIR/store-…/gaps.sqlite     the gap table (:mod:`policygraph.gaptable`)
 
-A build writes a complete new store into ``DIR/build-…`` (a background thread loads the graphs
-while the build validates and derives) and only then swaps it in, so a failed build leaves the
-previous store as it was.
+A build takes the store's build lock, writes a complete new store into ``DIR/build-…`` (a
+background thread loads the graphs while the build validates and derives) and only then points
+``current`` at it with one atomic rename, so a failed or killed build leaves the previous store
+as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -32,22 +34,24 @@ from policygraph.errors import StoreError
 from policygraph.gaptable import GapTable, TableRows
 from policygraph.namespaces import DERIVED_GRAPH
 from policygraph.sources.rdffile import rdflib_converter
+from policygraph.store import versions
 from policygraph.store.base import GraphStore, Quad, Staging
+from policygraph.store.versions import CURRENT
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
 __all__ = ["OxigraphStore", "stored_fingerprint"]
 
-CURRENT = "current"
 MANIFEST = "manifest.json"
 TABLE = "gaps.sqlite"
 
 
-def _manifest(directory: Path) -> dict[str, Any]:
-    """The manifest of the store at ``directory`` ({} when there is none or it is unreadable)."""
+def _manifest(version: Path) -> dict[str, Any]:
+    """The manifest of the store version at ``version`` ({} when there is none or it is
+    unreadable)."""
     try:
-        manifest = json.loads((directory / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
@@ -55,17 +59,8 @@ def _manifest(directory: Path) -> dict[str, Any]:
 
 def stored_fingerprint(directory: Path) -> str | None:
     """The fingerprint of the inputs the store at ``directory`` was built from, if any."""
-    value = _manifest(directory).get("fingerprint")
+    value = _manifest(versions.resolve(directory)).get("fingerprint")
     return value if isinstance(value, str) else None
-
-
-def _swap(directory: Path, staging: Path) -> None:
-    current = directory / CURRENT
-    retired = directory / f"retired-{os.getpid()}"
-    if current.exists():
-        os.replace(current, retired)
-    os.replace(staging, current)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 #: A graph this large is bulk-loaded by Oxigraph from its own serialisation.
@@ -99,7 +94,9 @@ def _partition(
 
 class _Staging(Staging):
     """A new store in ``DIR/build-…``, written by one background thread in the order given (the
-    bulk loader releases the interpreter), swapped in for ``DIR/current`` at commit.
+    bulk loader releases the interpreter), made ``DIR/current`` at commit. It holds the store's
+    build lock from the start to commit or discard, and begins by removing what killed builds
+    left.
 
     When nothing the derivation read has changed (:meth:`keep_derivation`, e.g. an edit to the
     notes), it begins from a checkpoint of the current store (RocksDB hard links: a
@@ -110,13 +107,20 @@ class _Staging(Staging):
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.store: ox.Store | None = None
-        self._previous = _manifest(directory)
         self._keys: dict[str, str] = {}
         self._kept: dict[str, Any] | None = None
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            self.path = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
         except OSError as exc:
+            raise StoreError(f"{directory}: cannot create the store ({exc})") from None
+        self._lock: versions.BuildLock | None = versions.BuildLock(directory)
+        try:
+            versions.clean(directory)
+            self.current = versions.resolve(directory)
+            self._previous = _manifest(self.current)
+            self.path = Path(tempfile.mkdtemp(prefix=versions.BUILD_PREFIX, dir=directory))
+        except OSError as exc:
+            self._unlock()
             raise StoreError(f"{directory}: cannot create the store ({exc})") from None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-store")
         self._pending: list[Future[None]] = []
@@ -133,6 +137,11 @@ class _Staging(Staging):
         if hasattr(self, "path"):
             shutil.rmtree(self.path, ignore_errors=True)
 
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     def _submit(self, job: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         self._pending.append(self._writer.submit(job, *args, **kwargs))
 
@@ -143,7 +152,7 @@ class _Staging(Staging):
             return None
         if not isinstance(record.get("quads"), int) or not isinstance(record.get("key"), str):
             return None
-        if not (self.directory / CURRENT / TABLE).is_file():
+        if not (self.current / TABLE).is_file():
             return None
         return record
 
@@ -152,8 +161,8 @@ class _Staging(Staging):
         if record is None or self.store is not None:
             return False
         try:
-            ox.Store.read_only(str(self.directory / CURRENT / "db")).backup(str(self.path / "db"))
-            shutil.copyfile(self.directory / CURRENT / TABLE, self.path / TABLE)
+            ox.Store.read_only(str(self.current / "db")).backup(str(self.path / "db"))
+            shutil.copyfile(self.current / TABLE, self.path / TABLE)
         except OSError:
             shutil.rmtree(self.path / "db", ignore_errors=True)
             return False
@@ -246,7 +255,9 @@ class _Staging(Staging):
                 "derivation": derivation,
             }
             (self.path / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            _swap(self.directory, self.path)
+            versions.switch(self.directory, self.path)
+            versions.clean(self.directory)  # the previous version, unless a reader holds it
+            self._unlock()
         except (OSError, sqlite3.Error) as exc:
             self.discard()
             raise StoreError(f"{self.directory}: cannot write the store ({exc})") from None
@@ -262,21 +273,38 @@ class _Staging(Staging):
         self._writer.shutdown()
         self.store = None
         self._remove()
+        self._unlock()
 
 
 class OxigraphStore(GraphStore):
     """A store directory, opened read-only on first use so that several processes can query it
-    at once; ``replace`` writes a new store beside the current one and swaps it in."""
+    at once; ``replace`` writes a new store beside the current one and swaps it in.
+
+    The version ``current`` points to is resolved once, on first use, and held (a shared lock
+    that stops a build from removing it) until :meth:`close`: a build that finishes meanwhile
+    does not change what this object reads."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.spec = f"oxigraph:{directory}"
         self._opened: tuple[ox.Store, Dataset | None] | None = None
         self._table: GapTable | None = None
+        self._at: Path | None = None
+        self._hold: int | None = None
+
+    def _version(self) -> Path:
+        if self._at is None:
+            for _ in range(3):  # a build removed the version between resolving and holding it
+                at = versions.resolve(self.directory)
+                self._hold = versions.hold(at)
+                if self._hold is not None or at.is_dir():
+                    break
+            self._at = at
+        return self._at
 
     def _open(self) -> tuple[ox.Store, Dataset | None]:
         if self._opened is None:
-            db = self.directory / CURRENT / "db"
+            db = self._version() / "db"
             if not db.is_dir():
                 raise StoreError(f"{self.directory}: no store here; run `policygraph build` first")
             try:
@@ -299,7 +327,8 @@ class OxigraphStore(GraphStore):
         return dataset
 
     def location(self) -> Path:
-        """The directory of the current Oxigraph database, for readers in other processes."""
+        """The Oxigraph database ``current`` points to, as a path through ``current``: readers
+        in other processes that resolve it again follow the store to its next version."""
         db = self.directory / CURRENT / "db"
         if not db.is_dir():
             raise StoreError(f"{self.directory}: no store here; run `policygraph build` first")
@@ -310,7 +339,8 @@ class OxigraphStore(GraphStore):
         return self._open()[0]
 
     def fingerprint(self) -> str | None:
-        return stored_fingerprint(self.directory)
+        value = _manifest(self._version()).get("fingerprint")
+        return value if isinstance(value, str) else None
 
     def stage(self) -> Staging:
         self.close()
@@ -318,7 +348,7 @@ class OxigraphStore(GraphStore):
 
     def gap_table(self) -> GapTable | None:
         if self._table is None:
-            path = self.directory / CURRENT / TABLE
+            path = self._version() / TABLE
             if not path.is_file():
                 return None
             try:
@@ -370,3 +400,5 @@ class OxigraphStore(GraphStore):
         if self._table is not None:
             self._table.close()
             self._table = None
+        versions.release(self._hold)
+        self._hold = self._at = None
