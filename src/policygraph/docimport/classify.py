@@ -88,6 +88,16 @@ class Classification:
 
 
 def _issuer_from_prefix(out: Classification, prefix: str, rules: Rules, ctx: Context) -> None:
+    _by_rule(out, prefix, rules, ctx)
+    lead = prefix.split()[0] if prefix.split() else ""
+    if not out.issuer_zh and lead != prefix and lead in ctx.body_names:
+        # A joint number names its issuers, the lead first: 人力资源社会保障部 财政部令第36号.
+        body = ctx.body_names[lead]
+        out.jurisdiction, out.issuer_zh, out.bodies = ctx.bodies[body][1], lead, (body,)
+        out.rules["jurisdiction"] = out.rules["issuer"] = f"prefix-issuer:{lead}"
+
+
+def _by_rule(out: Classification, prefix: str, rules: Rules, ctx: Context) -> None:
     for rule in rules.prefixes:
         code = _match_prefix(rule.prefix, prefix, rules, ctx)
         if code is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policygraph.build import load_ontology
+from policygraph.docimport.rules import Rules, issuer_names, load_rules
 from policygraph.mapping import Vocabulary
 from policygraph.national.divisions import read_groups
 from policygraph.sources import TableFile, discover, read
@@ -57,6 +58,19 @@ class Context:
     vocabulary: dict[str, set[str]] = field(default_factory=dict)
     #: ``DATA/classify``: the rule files.
     rules_dir: Path = Path("classify")
+
+    def rules(self) -> Rules:
+        """The rules of ``rules_dir``, checked against this data; the issuers they name join
+        the known names of bodies."""
+        rules = load_rules(
+            self.rules_dir,
+            vocabulary=self.vocabulary,
+            regions=set(self.regions),
+            bodies=set(self.bodies),
+        )
+        for name, body in issuer_names(rules).items():
+            self.body_names.setdefault(name, body)
+        return rules
 
     def add_name(self, name: str, code: str) -> None:
         if len(name) >= 2:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from policygraph.docimport.classify import Classification, classify, normalise_number, number_parts
 from policygraph.docimport.context import Context, load_context
-from policygraph.docimport.rules import load_rules
 from policygraph.docimport.spreadsheet import Sheet, SheetRow, read_sheet
 from policygraph.errors import SourceError
 
@@ -209,9 +208,7 @@ def _check_row(
 
 
 def _rows(sheet: Sheet, ctx: Context, options: Options) -> list[Row]:
-    rules = load_rules(
-        ctx.rules_dir, vocabulary=ctx.vocabulary, regions=set(ctx.regions), bodies=set(ctx.bodies)
-    )
+    rules = ctx.rules()
     numbers: dict[str, int] = {}
     out = []
     for row in sheet.rows:

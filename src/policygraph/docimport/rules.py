@@ -19,7 +19,7 @@ from policygraph.errors import SourceError
 from policygraph.sources import cells
 from policygraph.sources.csvtable import Row, Table, read_table
 
-__all__ = ["RULE_FILES", "Prefix", "Rules", "Term", "load_rules"]
+__all__ = ["RULE_FILES", "Prefix", "Rules", "Term", "issuer_names", "load_rules"]
 
 _PROVENANCE = ("source", "locator")
 
@@ -136,3 +136,13 @@ def load_rules(
             cells.check_known(row, "body", "body", body, bodies)
         rules.prefixes.append(Prefix(row.get("prefix"), where, found, row.get("issuer_zh")))
     return rules
+
+
+def issuer_names(rules: Rules) -> dict[str, str]:
+    """The issuers the prefixes name (人力资源社会保障部 → mohrss): names as documents write
+    them, beside the names of bodies.csv."""
+    return {
+        p.issuer_zh: p.bodies[0]
+        for p in rules.prefixes
+        if p.bodies and p.issuer_zh and "{" not in p.issuer_zh
+    }
