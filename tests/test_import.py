@@ -223,9 +223,15 @@ def test_dry_run_writes_nothing_and_traces_each_changed_cell_to_its_row(
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in data_copy.iterdir()) == before
     out = result.stdout
-    assert "620721 Sunan Yugur Autonomous County assistance: inherited → own" in out
+    assert "  assistance: inherited → own: 1 region: 620721 Sunan Yugur Autonomous County\n" in out
     assert "    list.csv row 4: eli/620721/2020/mine-row-4 肃南县特困人员救助供养实施办法" in out
-    assert "622900 Linxia Hui Autonomous Prefecture assistance: general-only → own" in out
+    assert (
+        "  assistance: general-only → own: 1 region: 622900 Linxia Hui Autonomous Prefecture\n"
+        in out
+    )
+    # Domain cells: the province's minimum-living document gives its regions a fall-back.
+    assert "  assistance/minimum-living: none → own: 1 region: 620000 Gansu Province\n" in out
+    assert "2 region × tier cells and" in out
 
 
 def test_an_import_builds_into_its_own_graphs_and_moves_the_gap_report(

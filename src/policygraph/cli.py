@@ -722,7 +722,8 @@ def import_documents(
     if dry_run:
         from policygraph.docimport.preview import preview
 
-        changes = preview(obj.store, inputs, done.files, progress=_progress())
+        domains = sorted({d for row in done.rows for d in row.found.domains})
+        changes = preview(obj.store, inputs, done.files, domains=domains, progress=_progress())
         for line in change_lines(done, changes):
             click.echo(line)
         return

@@ -27,17 +27,19 @@ class StatusChange:
     """A cell whose status an import changes, with the documents newly its evidence or
     fall-back (IRIs)."""
 
-    code: str
     tier: str
+    #: The risk domain of a region × tier × domain cell; "" for a region × tier cell.
+    domain: str
+    code: str
     label: str
     before: str
     after: str
     documents: tuple[str, ...] = ()
 
 
-def diff_statuses(before: GapReport, after: GapReport) -> list[StatusChange]:
-    """The cells whose status differs between two reports (cells in one only count as
-    ``none`` in the other)."""
+def diff_statuses(before: GapReport, after: GapReport, domain: str = "") -> list[StatusChange]:
+    """The cells whose status differs between two reports (of cells of ``domain``, if given);
+    a cell in ``after`` only counts as ``none`` before."""
     old = {(g.code, g.tier): g for g in before.gaps}
     changes = []
     for gap in after.gaps:
@@ -49,20 +51,32 @@ def diff_statuses(before: GapReport, after: GapReport) -> list[StatusChange]:
         now = gap.evidence if gap.status in ("own", "general-only") else gap.fallback
         known = {d.iri for d in (*was.evidence, *was.fallback)} if was is not None else set()
         new = tuple(sorted({d.iri for d in now} - known))
-        changes.append(StatusChange(gap.code, gap.tier, gap.label, status, gap.status, new))
+        changes.append(StatusChange(gap.tier, domain, gap.code, gap.label, status, gap.status, new))
     return sorted(changes)
 
 
-def _report(spec: str, inputs: Inputs, progress: Progress | None) -> GapReport:
+def _reports(
+    spec: str, inputs: Inputs, domains: list[str], progress: Progress | None
+) -> list[GapReport]:
     with open_store(spec, inputs, progress=progress) as store:
-        return find_gaps(store, level=LEVELS, every_cell=True)
+        return [
+            find_gaps(store, level=LEVELS, domain=domain or None, every_cell=True)
+            for domain in ("", *domains)
+        ]
 
 
 def preview(
-    spec: str, inputs: Inputs, files: dict[str, str], *, progress: Progress | None = None
+    spec: str,
+    inputs: Inputs,
+    files: dict[str, str],
+    *,
+    domains: list[str],
+    progress: Progress | None = None,
 ) -> list[StatusChange]:
-    """The cells whose status changes when ``files`` are written into ``inputs.data``."""
-    before = _report(spec, inputs, progress)
+    """The cells whose status changes when ``files`` are written into ``inputs.data``: the
+    region × tier cells, and the region × tier × domain cells of ``domains`` (those of the
+    new documents: no other domain's cells can change)."""
+    before = _reports(spec, inputs, domains, progress)
     with tempfile.TemporaryDirectory(prefix="policygraph-import-") as scratch:
         data = Path(scratch) / "data"
         data.mkdir()
@@ -74,5 +88,8 @@ def preview(
         for name, text in files.items():
             (data / name).write_text(text, encoding="utf-8")
         trial = Inputs(data, inputs.ontology, inputs.national)
-        after = _report(f"oxigraph:{Path(scratch) / 'store'}", trial, progress)
-    return diff_statuses(before, after)
+        after = _reports(f"oxigraph:{Path(scratch) / 'store'}", trial, domains, progress)
+    changes = []
+    for domain, old, new in zip(("", *domains), before, after, strict=True):
+        changes += diff_statuses(old, new, domain)
+    return changes

@@ -54,16 +54,35 @@ def _iri(row: Row) -> str:
     return str(ns.document(found.jurisdiction, found.year or None, row.id))
 
 
+#: Regions named in a group of changed cells; the rest are counted.
+SHOWN = 5
+
+
 def change_lines(done: Imported, changes: list[StatusChange]) -> list[str]:
+    """The changed cells grouped by tier (and domain), old and new status and the imported
+    rows that make the change; each group names its first regions and counts the rest."""
+    cells = sum(1 for c in changes if not c.domain)
     if not changes:
         return ["gap report: no cell changes status"]
-    rows = {_iri(r): r for r in done.rows}
-    lines = [f"gap report: {count(len(changes), 'cell')} change status"]
+    groups: dict[tuple[str, str, str, str, tuple[str, ...]], list[StatusChange]] = {}
     for change in changes:
+        key = (change.tier, change.domain, change.before, change.after, change.documents)
+        groups.setdefault(key, []).append(change)
+    rows = {_iri(r): r for r in done.rows}
+    lines = [
+        f"gap report: {count(cells, 'region × tier cell')} and "
+        f"{count(len(changes) - cells, 'region × tier × domain cell')} change status"
+    ]
+    for (tier, domain, before, after, documents), members in sorted(
+        groups.items(), key=lambda item: (bool(item[0][1]), item[0][:4], -len(item[1]))
+    ):
+        shown = "; ".join(f"{c.code} {c.label}" for c in members[:SHOWN])
+        rest = f"; and {len(members) - SHOWN} more" if len(members) > SHOWN else ""
+        name = f"{tier}/{domain}" if domain else tier
         lines.append(
-            f"  {change.code} {change.label} {change.tier}: {change.before} → {change.after}"
+            f"  {name}: {before} → {after}: {count(len(members), 'region')}: {shown}{rest}"
         )
-        for iri in change.documents:
+        for iri in documents:
             row = rows.get(iri)
             if row is not None:
                 lines.append(f"    {done.path.name} {row.locator}: {ns.shorten(iri)} {row.title}")
