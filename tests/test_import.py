@@ -301,3 +301,70 @@ def test_classification_quality_on_the_labelled_documents() -> None:
     floors = {"tiers": 0.97, "domains": 0.97, "level": 0.97, "issuer": 0.97}
     for name, floor in floors.items():
         assert quality.accuracy(name) >= floor, (name, quality.misses[name])
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def test_the_gansu_example_imports_validates_and_moves_the_gap_report(
+    invoke: Invoke, data_copy: Path
+) -> None:
+    """The done-when of the import: 30 real documents (general knowledge) in a spreadsheet."""
+    gaps = (
+        "gaps",
+        "--level",
+        "provincial",
+        "--within",
+        "620000",
+        "--domain",
+        "minimum-living",
+        "--format",
+        "csv",
+    )
+    assert ",assistance,none," in invoke(*gaps, data=data_copy, seed=True).stdout
+    result = invoke(
+        "import",
+        "documents",
+        str(EXAMPLES / "gansu-documents.xlsx"),
+        "--source",
+        "gansu-list",
+        "--confidence",
+        "inferred",
+        data=data_copy,
+        seed=True,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert len(_rows(data_copy / "documents.gansu-list.csv")) == 28
+    assert len(_rows(data_copy / "unclassified.gansu-list.csv")) == 2
+    assert invoke("validate", data=data_copy, seed=True).exit_code == 0
+    row = next(
+        r for r in _rows(data_copy / "documents.gansu-list.csv") if r["id"] == "gansu-list-row-19"
+    )
+    assert row["locator"] == "gansu-documents.xlsx, row 19" and row["jurisdiction"] == "620000"
+    after = invoke(*gaps, data=data_copy, seed=True).stdout
+    assert ",assistance,own," in after and "eli/620000/2013/gansu-list-row-19" in after
+
+
+def test_the_example_csv_and_xlsx_give_the_same_documents(invoke: Invoke, data_copy: Path) -> None:
+    made = {}
+    for suffix in ("csv", "xlsx"):
+        result = invoke(
+            "import",
+            "documents",
+            str(EXAMPLES / f"gansu-documents.{suffix}"),
+            "--source",
+            f"list-{suffix}",
+            data=data_copy,
+            seed=True,
+        )
+        assert result.exit_code == 0, result.stderr
+        made[suffix] = [
+            {
+                k: v
+                for k, v in r.items()
+                if k not in ("id", "source", "locator") and "source" not in k
+            }
+            for r in _rows(data_copy / f"documents.list-{suffix}.csv")
+        ]
+        (data_copy / f"documents.list-{suffix}.csv").unlink()  # else the second is a duplicate
+    assert made["csv"] == made["xlsx"] and len(made["csv"]) == 28

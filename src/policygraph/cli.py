@@ -691,6 +691,14 @@ def _column_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--sheet", default=None, help="The XLSX sheet to read [default: the first].")
 @click.option(
+    "--confidence",
+    type=click.Choice(["stated", "inferred"]),
+    default="stated",
+    show_default=True,
+    help="stated: the list copies its sources; inferred: it is general knowledge (its "
+    "documents then make no region surveyed).",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Write nothing: print what each row becomes and the gap cells it would change.",
@@ -704,6 +712,7 @@ def import_documents(
     supplied_by: str,
     when: str,
     sheet: str | None,
+    confidence: str,
     dry_run: bool,
 ) -> None:
     """DATA/documents.SLUG.csv from a list of documents (CSV or XLSX), each row classified by
@@ -712,7 +721,7 @@ def import_documents(
     from policygraph.docimport.documents import import_documents as run_import
     from policygraph.docimport.summary import change_lines, row_lines, unclassified_lines
 
-    options = Options(source, _column_pairs(columns), supplied_by, when, sheet)
+    options = Options(source, _column_pairs(columns), supplied_by, when, sheet, confidence)
     inputs = obj.inputs
     done = run_import(file, inputs.data, inputs.ontology, national=inputs.national, options=options)
     for line in row_lines(done):

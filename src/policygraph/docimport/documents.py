@@ -74,6 +74,8 @@ class Options:
     #: The list's date (YYYY-MM-DD); default: the file's modification date.
     date: str = ""
     sheet: str | None = None
+    #: ``stated`` (a list the user copied from sources) or ``inferred`` (general knowledge).
+    confidence: str = "stated"
 
 
 @dataclass
@@ -281,9 +283,14 @@ def _sources(path: Path, options: Options, count: int) -> str:
             "creator": options.supplied_by,
             "date": when,
             "file": path.name,
-            "confidence": "stated",
+            "confidence": options.confidence,
             "description": f"{count} documents listed in {path.name} (title, number, date as the "
-            "list gives them), imported with policygraph import documents.",
+            "list gives them), imported with policygraph import documents."
+            + (
+                " General knowledge, not the text of a source."
+                if options.confidence == "inferred"
+                else ""
+            ),
         },
         {
             "id": f"{options.source}-rules",
