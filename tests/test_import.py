@@ -336,6 +336,8 @@ def test_the_gansu_example_imports_validates_and_moves_the_gap_report(
     assert result.exit_code == 0, result.stderr
     assert len(_rows(data_copy / "documents.gansu-list.csv")) == 28
     assert len(_rows(data_copy / "unclassified.gansu-list.csv")) == 2
+    sources = {r["id"]: r["confidence"] for r in _rows(data_copy / "sources.gansu-list.csv")}
+    assert sources == {"gansu-list": "inferred", "gansu-list-rules": "inferred"}
     assert invoke("validate", data=data_copy, seed=True).exit_code == 0
     row = next(
         r for r in _rows(data_copy / "documents.gansu-list.csv") if r["id"] == "gansu-list-row-19"
