@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("gaps", "stats", "export", "push"),
     ("reports",),
     ("serve", "querypage"),
-    ("pipeline",),
+    ("pipeline", "docimport"),
     ("cli", "__main__", "__init__", "api"),
 ]
 

@@ -75,7 +75,7 @@ def test_site_prints_what_it_writes(invoke: Invoke, tmp_path: Path) -> None:
     assert re.fullmatch(r"wrote \d+ pages into .*\n", result.stdout)
     lines = result.stderr.splitlines()
     assert lines[0].startswith("reading: ") and "pages to write" in lines[0]
-    assert re.match(r"writing: \d+ pages into .* \(\d+ regions, 19 documents, 18 bodies", lines[1])
+    assert re.match(r"writing: \d+ pages into .* \(\d+ regions, 19 documents, 20 bodies", lines[1])
     assert any(line.startswith("writing: graph.html and graph-assistance.html") for line in lines)
     assert lines[-1].startswith("writing: gaps.html (")
 

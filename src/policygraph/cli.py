@@ -624,7 +624,8 @@ def site(obj: Context, output: Path, every_page: bool, served: bool, lang: str) 
 
 @cli.group(name="import")
 def import_group() -> None:
-    """Convert upstream national data into the tables of DATA/national (read with --national)."""
+    """Convert upstream national data into the tables of DATA/national (read with --national),
+    or a list of documents into a table of DATA."""
 
 
 def _upstream_option(func: F) -> F:
@@ -679,6 +680,94 @@ def import_census(obj: Context, upstream: Path | None) -> None:
     click.echo(f"{count(len(unmapped), 'census row')} not mapped to a division in use:", err=True)
     for row in unmapped:
         click.echo(f"  row {row.line}: {row.code} {row.name}: {row.reason}", err=True)
+
+
+def _column_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, header = pair.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise click.BadParameter(
+                f"{pair!r}: write FIELD=HEADER, e.g. title=标题", param_hint="--column"
+            )
+        found[name.strip()] = header.strip()
+    return found
+
+
+@import_group.command(name="documents")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    "source",
+    required=True,
+    metavar="SLUG",
+    help="Id of the new source: written as DATA/documents.SLUG.csv and sources.SLUG.csv, "
+    "built as graph/SLUG (and graph/SLUG-rules for what the rules inferred).",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="Read FIELD (title, number, date, issuer, region, url, title_en) from the column "
+    "HEADER, where the guess from the headers does not take it; repeatable.",
+)
+@click.option("--supplied-by", default="", help="Who supplied the list (the source's creator).")
+@click.option(
+    "--date",
+    "when",
+    default="",
+    metavar="YYYY-MM-DD",
+    help="The list's date [default: the file's modification date].",
+)
+@click.option("--sheet", default=None, help="The XLSX sheet to read [default: the first].")
+@click.option(
+    "--confidence",
+    type=click.Choice(["stated", "inferred"]),
+    default="stated",
+    show_default=True,
+    help="stated: the list copies its sources; inferred: it is general knowledge (its "
+    "documents then make no region surveyed).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write nothing: print what each row becomes and the gap cells it would change.",
+)
+@pass_context
+def import_documents(
+    obj: Context,
+    file: Path,
+    source: str,
+    columns: tuple[str, ...],
+    supplied_by: str,
+    when: str,
+    sheet: str | None,
+    confidence: str,
+    dry_run: bool,
+) -> None:
+    """DATA/documents.SLUG.csv from a list of documents (CSV or XLSX), each row classified by
+    the rules of DATA/classify; rows no rule classifies go to DATA/unclassified.SLUG.csv."""
+    from policygraph.docimport.documents import Options
+    from policygraph.docimport.documents import import_documents as run_import
+    from policygraph.docimport.summary import change_lines, row_lines, unclassified_lines
+
+    options = Options(source, _column_pairs(columns), supplied_by, when, sheet, confidence)
+    inputs = obj.inputs
+    done = run_import(file, inputs.data, inputs.ontology, national=inputs.national, options=options)
+    for line in row_lines(done):
+        click.echo(line)
+    for line in unclassified_lines(done):
+        click.echo(line, err=True)
+    if dry_run:
+        from policygraph.docimport.preview import preview
+
+        domains = sorted({d for row in done.rows for d in row.found.domains})
+        changes = preview(obj.store, inputs, done.files, domains=domains, progress=_progress())
+        for line in change_lines(done, changes):
+            click.echo(line)
+        return
+    _write_tables(inputs.data, done.files)
 
 
 @contextmanager

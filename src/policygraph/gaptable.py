@@ -155,7 +155,11 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
 
     labels = dataset.values(SKOS.prefLabel, language="en")
     labels_zh = dataset.values(SKOS.prefLabel, language="zh-hans")  # Oxigraph's lower case
-    titles = dataset.values(DCTERMS.title, language="en")
+    # A document imported with a Chinese title only is listed by that title.
+    titles = {
+        **dataset.values(DCTERMS.title, language="zh-hans"),
+        **dataset.values(DCTERMS.title, language="en"),
+    }
     numbers = dataset.values(ELI.id_local)
     years = dataset.values(PG.year)
     specificity = {s: ns.slug(o) for s, o in dataset.values(PG.specificity).items()}

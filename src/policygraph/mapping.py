@@ -261,8 +261,9 @@ class Mapper:
         tg = self.graph_of(row, "tiers")
         for tier in self.concepts(row, "tiers", "tier"):
             tg.add((node, PG.tier, tier))
+        dg = self.graph_of(row, "domains")
         for domain in self.concepts(row, "domains", "domain"):
-            g.add((node, PG.domain, domain))
+            dg.add((node, PG.domain, domain))
         for group in self.concepts(row, "target_groups", "target-group"):
             g.add((node, PG.targetGroup, group))
 
@@ -393,7 +394,10 @@ class Mapper:
         node = self.documents[row.get("id")]
         g = self.provenance(row, node)
         g.add((node, RDF.type, PG.PolicyDocument))
-        g.add((node, DCTERMS.title, _lit(row.get("title_en"))))
+        if not (row.get("title_en") or row.get("title_zh")):
+            raise row.error("title_en", "a document needs a title", "fill title_en or title_zh")
+        if row.get("title_en"):
+            g.add((node, DCTERMS.title, _lit(row.get("title_en"))))
         if row.get("title_zh"):
             self.graph_of(row, "title_zh").add(
                 (node, DCTERMS.title, _lit(row.get("title_zh"), "zh-Hans"))
@@ -401,9 +405,10 @@ class Mapper:
         jurisdiction = self.region_ref(
             row, "jurisdiction", subject=node, year=row.get("year") or None
         )
-        g.add((node, ELI.jurisdiction, jurisdiction))
+        jg = self.graph_of(row, "jurisdiction")
+        jg.add((node, ELI.jurisdiction, jurisdiction))
         code = str(jurisdiction).rsplit("/", 1)[1]
-        g.add((node, PG.level, ns.concept("level", self.regions[code])))
+        jg.add((node, PG.level, ns.concept("level", self.regions[code])))
         year = row.get("year")
         if year:
             self.graph_of(row, "year").add((node, PG.year, Literal(year, datatype=XSD.gYear)))
@@ -431,9 +436,17 @@ class Mapper:
         for slug in cells.items(row.get("bodies")):
             bg.add((node, ELI.passed_by, self.body_ref(row, "bodies", slug)))
         self.classify(row, g, node)
+        tg = self.graph_of(row, "doc_types")
         for form in self.concepts(row, "doc_types", "document-type"):
-            g.add((node, ELI.type_document, form))
-        g.add((node, PG.specificity, self.concept(row, "specificity", "specificity")))
+            tg.add((node, ELI.type_document, form))
+        self.graph_of(row, "specificity").add(
+            (node, PG.specificity, self.concept(row, "specificity", "specificity"))
+        )
+        if row.get("url"):
+            g.add((node, RDFS.seeAlso, URIRef(cells.url(row, "url"))))
+        rg = self.graph_of(row, "rules")
+        for rule in cells.items(row.get("rules")):
+            rg.add((node, PG.inferredBy, Literal(rule)))
 
     def map_document_links(self, rows: list[Row]) -> None:
         for row in rows:

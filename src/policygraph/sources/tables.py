@@ -54,9 +54,10 @@ TABLES: dict[str, Table] = {
     ),
     "documents.csv": Table(
         "documents",
+        # A title in English or in Chinese (a list of documents imported from a spreadsheet
+        # has Chinese titles only); the mapping checks that one is there.
         required=(
             "id",
-            "title_en",
             "jurisdiction",
             "tiers",
             "domains",
@@ -64,9 +65,34 @@ TABLES: dict[str, Table] = {
             "specificity",
             *_PROVENANCE,
         ),
-        optional=("title_zh", "year", "date", "number", "number_raw", "bodies", "target_groups"),
+        optional=(
+            "title_en",
+            "title_zh",
+            "year",
+            "date",
+            "number",
+            "number_raw",
+            "bodies",
+            "target_groups",
+            "url",
+            # The classification rules that gave the inferred values (policygraph import
+            # documents): field=rule entries, e.g. tiers=term:养老保险.
+            "rules",
+        ),
         key=("id",),
-        sourced=("title_zh", "year", "number", "date", "bodies", "tiers"),
+        sourced=(
+            "title_zh",
+            "year",
+            "number",
+            "date",
+            "bodies",
+            "tiers",
+            "domains",
+            "jurisdiction",
+            "specificity",
+            "doc_types",
+            "rules",
+        ),
     ),
     "document-links.csv": Table(
         "document-links",
