@@ -66,9 +66,11 @@ class PolicyGraph:
         status: str | None = None,
         every_cell: bool = True,
         sort: str = "code",
+        as_of: int | None = None,
     ) -> GapReport:
         """The gap report, one :class:`~policygraph.gaps.Gap` per region × tier, filtered as
-        ``policygraph gaps`` filters it (``within`` a code or a name: 肃北, Subei)."""
+        ``policygraph gaps`` filters it (``within`` a code or a name: 肃北, Subei); ``as_of`` a
+        year: the status with only the documents in force then (``gaps --as-of``)."""
         return find_gaps(
             self.store,
             level=level,
@@ -79,6 +81,7 @@ class PolicyGraph:
             status=status,
             every_cell=every_cell,
             sort=sort,
+            as_of=as_of,
         )
 
     def regions(self, text: str, *, limit: int = 20) -> list[RegionInfo]:

@@ -114,6 +114,15 @@ within_option = click.option(
     "links them.",
 )
 
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.IntRange(1000, 2999),
+    metavar="YEAR",
+    help="Status as of YEAR: only the documents in force then (from their year on, unless a "
+    "source says otherwise) and the regions whose code was in use.",
+)
+
 
 def _progress() -> Progress | None:
     """Phase lines on stderr for work past two seconds (:mod:`policygraph.progress`): on a
@@ -460,6 +469,7 @@ def query(
     show_default=True,
     help="Order of the regions (population: largest first).",
 )
+@as_of_option
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
 @pass_context
 def gaps(
@@ -472,6 +482,7 @@ def gaps(
     status: str | None,
     every_cell: bool,
     sort: str,
+    as_of: int | None,
     fmt: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
@@ -491,6 +502,7 @@ def gaps(
             status=status,
             every_cell=every_cell or within is not None or not obj.inputs.national,
             sort=sort,
+            as_of=as_of,
         )
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
     # report for terminal escapes, which the renderers never write, whenever it is piped).

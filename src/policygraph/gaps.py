@@ -12,14 +12,16 @@ into :class:`Gap` values.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib.term import Node
 
+from policygraph.asof import ASSUMPTION, cells_as_of
+from policygraph.errors import StoreError
 from policygraph.frames import dataframe
-from policygraph.gaptable import GapTable, latest_populations
+from policygraph.gaptable import CellRow, GapTable, latest_populations
 from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
@@ -239,6 +241,7 @@ def find_gaps(
     status: str | None = None,
     every_cell: bool = True,
     sort: str = "code",
+    as_of: int | None = None,
 ) -> GapReport:
     """The gap report for regions at ``level`` (one or several levels, filtered), one
     :class:`Gap` per region × tier: from the store's gap table where it has one, else from the
@@ -247,7 +250,9 @@ def find_gaps(
     With ``every_cell`` false, only the cells of surveyed regions are listed and the report
     carries an :class:`Overview` of them all (counts by status and province): at national scale
     most regions have no source, and "not surveyed" is not "no policy". ``sort`` is ``code`` or
-    ``population`` (largest first)."""
+    ``population`` (largest first). With ``as_of`` a year, every status is computed with only
+    the documents in force that year and the regions whose code was in use then
+    (:mod:`policygraph.asof`)."""
     levels = (level,) if isinstance(level, str) else tuple(level)
     if within:  # a code, an IRI or a name (肃北, Subei): the report names the code
         within = region_code(store, within, option="--within")
@@ -267,7 +272,12 @@ def find_gaps(
         if table is not None:
             # The named queries' checks and messages, and their terms (a code or an IRI alike).
             given, terms = resolve(store, load("gaps/provision"), params)
-            gaps += _from_table(table, terms, "autonomous" in given, status)
+            gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
+        elif as_of is not None:
+            raise StoreError(
+                "a status as of a year is computed from a local store's gap table; "
+                "use --store oxigraph:DIR or memory"
+            )
         else:
             gaps += _from_queries(store, params, status)
     if table is None:  # the gap table carries each region's population; the queries do not
@@ -277,6 +287,9 @@ def find_gaps(
     filters["level"] = ",".join(levels)
     if status:
         filters["status"] = status
+    if as_of is not None:
+        filters["as_of"] = str(as_of)
+        filters["assumption"] = ASSUMPTION
     overview = None
     if not every_cell:
         english, chinese = province_labels(store), province_labels(store, "zh-Hans")
@@ -357,21 +370,26 @@ def _overview(gaps: list[Gap]) -> Overview:
 
 
 def _from_table(
-    table: GapTable, terms: dict[str, Node], autonomous: bool, status: str | None
+    table: GapTable,
+    terms: dict[str, Node],
+    autonomous: bool,
+    status: str | None,
+    as_of: int | None = None,
 ) -> list[Gap]:
-    """The report's cells from the build's gap table (:mod:`policygraph.gaptable`)."""
+    """The report's cells from the build's gap table (:mod:`policygraph.gaptable`), as of a
+    year if given (:mod:`policygraph.asof`)."""
     tier = _slug(terms["tier"]) if "tier" in terms else None
-    rows = [
-        row
-        for row in table.cells(
-            level=_slug(terms["level"]),
-            tier=tier,
-            domain=_slug(terms["domain"]) if "domain" in terms else None,
-            within=str(terms["within"]) if "within" in terms else None,
-            autonomous=autonomous,
+    domain = _slug(terms["domain"]) if "domain" in terms else None
+    level, within = _slug(terms["level"]), str(terms["within"]) if "within" in terms else None
+    listed: Iterator[CellRow]
+    if as_of is None:
+        listed = table.cells(
+            level=level, tier=tier, domain=domain, within=within, autonomous=autonomous
         )
-        if not status or row.status == status
-    ]
+    else:
+        regions = table.regions(level=level, within=within, autonomous=autonomous)
+        listed = cells_as_of(table, as_of, regions, tier=tier, domain=domain)
+    rows = [row for row in listed if not status or row.status == status]
     claims: dict[tuple[str, str], list[ClaimCheck]] = {}
     for code, cell_tier, *check in table.claims(tier):
         claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,9 +39,17 @@ K = TypeVar("K")
 # Reading the table (a gap report) needs neither rdflib nor the derivation: the functions that
 # write it at build time import them.
 
-__all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
+__all__ = [
+    "AUTONOMOUS",
+    "CellRow",
+    "DocumentRow",
+    "GapTable",
+    "TableRows",
+    "TimedRows",
+    "table_rows",
+]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -63,6 +71,13 @@ CREATE TABLE document(
 CREATE TABLE cell(
     region INTEGER NOT NULL, tier TEXT NOT NULL, domain TEXT NOT NULL, status TEXT NOT NULL,
     rest INTEGER NOT NULL, evidence TEXT NOT NULL, fallback TEXT NOT NULL);
+CREATE TABLE tree(
+    iri TEXT NOT NULL, code TEXT NOT NULL, level TEXT NOT NULL, parent TEXT NOT NULL,
+    since INTEGER);
+CREATE TABLE provision(
+    iri TEXT NOT NULL, document INTEGER, holder TEXT NOT NULL, dedicated INTEGER NOT NULL,
+    tiers TEXT NOT NULL, domains TEXT NOT NULL, follows TEXT NOT NULL, since INTEGER,
+    until INTEGER);
 CREATE TABLE claim(
     code TEXT NOT NULL, tier TEXT NOT NULL, claim TEXT NOT NULL, id TEXT NOT NULL,
     kind TEXT NOT NULL, verdict TEXT NOT NULL, locator TEXT NOT NULL, comment TEXT NOT NULL,
@@ -121,6 +136,13 @@ class TableRows:
     documents: list[tuple[object, ...]]
     cells: list[tuple[object, ...]]
     claims: list[tuple[str, ...]]
+    #: What a status as of a year is computed from (:mod:`policygraph.asof`): every region
+    #: with its parent, level and first year in use; every document with its holder, tiers,
+    #: domains, the regions following it, and its years in force.
+    tree: list[tuple[object, ...]] = field(default_factory=list)
+    provision: list[tuple[object, ...]] = field(default_factory=list)
+    tiers: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
     def write(self, target: Path | sqlite3.Connection) -> None:
         """Write into a new database file, or into an open (empty) connection."""
@@ -129,7 +151,16 @@ class TableRows:
             connection.executescript(_SCHEMA)
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("fingerprint", self.fingerprint),
+                    ("tiers", orjson.dumps(self.tiers).decode()),
+                    ("domains", orjson.dumps(self.domains).decode()),
+                ],
+            )
+            connection.executemany("INSERT INTO tree VALUES (?,?,?,?,?)", self.tree)
+            connection.executemany(
+                "INSERT INTO provision VALUES (?,?,?,?,?,?,?,?,?)", self.provision
             )
             connection.executemany(
                 "INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.regions
@@ -226,6 +257,8 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
         document_ids[iri] = found
         return found
 
+    for doc in index.docs:  # every document, listed in a cell today or in some year only
+        document(doc.iri)
     followed = {d.iri: d.follows for d in index.docs}
     listed: list[tuple[int, tuple[object, ...], list[int], list[tuple[int, str]]]] = []
     for found in cells:
@@ -259,8 +292,42 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
 
     claim_rows = _claims(dataset, index, labels)
     names = _names(dataset, region_ids)
+    tree: list[tuple[object, ...]] = [
+        (
+            str(region),
+            code,
+            index.level.get(region, ""),
+            str(index.parent.get(region, "")),
+            index.start.get(region),
+        )
+        for region, code in sorted(index.regions.items())
+    ]
+    provision: list[tuple[object, ...]] = [
+        (
+            str(d.iri),
+            renumber[i] if (i := document_ids.get(d.iri)) is not None else None,
+            str(d.holder),
+            int(d.dedicated),
+            ";".join(sorted(d.tiers)),
+            ";".join(sorted(d.domains)),
+            orjson.dumps(sorted(map(str, d.follows))).decode(),
+            d.start,
+            d.end,
+        )
+        for d in index.docs
+    ]
     return TableRows(
-        fingerprint, region_rows, names, ancestor_rows, document_rows, cell_rows, claim_rows
+        fingerprint,
+        region_rows,
+        names,
+        ancestor_rows,
+        document_rows,
+        cell_rows,
+        claim_rows,
+        tree,
+        provision,
+        tuple(index.tiers),
+        tuple(index.domains),
     )
 
 
@@ -398,6 +465,19 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     return rows
 
 
+@dataclass(frozen=True)
+class TimedRows:
+    """The table's ``tree`` and ``provision`` rows (see :class:`TableRows`)."""
+
+    tiers: tuple[str, ...]
+    domains: tuple[str, ...]
+    #: (iri, code, level, parent iri or "", first year in use or None)
+    tree: list[tuple[Any, ...]]
+    #: (iri, document id or None, holder iri, dedicated, "tier;tier", "domain;domain",
+    #: JSON list of followers' iris, first year in force or None, first year no longer or None)
+    provision: list[tuple[Any, ...]]
+
+
 #: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
 _REGION_INFO = (
     "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
@@ -413,6 +493,7 @@ class GapTable:
         self._db = db
         self._name = name
         self._names: RegionNames | None = None
+        self._timed: TimedRows | None = None
 
     def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
         try:
@@ -498,6 +579,55 @@ class GapTable:
                 fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
                 population=row[14],
             )
+
+    def regions(
+        self, *, level: str, within: str | None = None, autonomous: bool = False
+    ) -> Iterator[CellRow]:
+        """The regions :meth:`cells` would list, each as a :class:`CellRow` with no tier and no
+        status yet (for a status computed as of a year)."""
+        sql = [
+            "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
+            "r.label_zh, r.autonomous, r.population FROM region r WHERE r.level = ?",
+        ]
+        args: list[object] = [level]
+        if within:
+            sql.append(
+                "AND (r.iri = ? OR r.id IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
+        if autonomous:
+            sql.append("AND r.autonomous = 1")
+        sql.append("ORDER BY r.code")
+        for row in self._execute(" ".join(sql), args):
+            yield CellRow(
+                region=row[0],
+                code=row[1],
+                label=row[2],
+                level=row[3],
+                surveyed=bool(row[4]),
+                parent=row[5],
+                parent_label=row[6],
+                label_zh=row[7],
+                autonomous=bool(row[8]),
+                tier="",
+                status="",
+                rest=0,
+                evidence=(),
+                fallback=(),
+                population=row[9],
+            )
+
+    def timed(self) -> TimedRows:
+        """The regions and documents a status as of a year is computed from (read once)."""
+        if self._timed is None:
+            meta = dict(self._execute("SELECT key, value FROM meta").fetchall())
+            self._timed = TimedRows(
+                tiers=tuple(orjson.loads(meta.get("tiers", "[]"))),
+                domains=tuple(orjson.loads(meta.get("domains", "[]"))),
+                tree=self._execute("SELECT * FROM tree").fetchall(),
+                provision=self._execute("SELECT * FROM provision").fetchall(),
+            )
+        return self._timed
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
         """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""

@@ -416,6 +416,16 @@ class Mapper:
             self.graph_of(row, "date").add(
                 (node, ELI.date_document, Literal(date, datatype=XSD.date))
             )
+        # In force from its date, else its year: no source in the data gives an entry into
+        # force, a cessation or a repeal, so this is the assumption DESIGN §7 names.
+        if row.get("date"):
+            self.graph_of(row, "date").add(
+                (node, ELI.first_date_entry_in_force, Literal(row.get("date"), datatype=XSD.date))
+            )
+        elif year:
+            self.graph_of(row, "year").add(
+                (node, ELI.first_date_entry_in_force, Literal(year, datatype=XSD.gYear))
+            )
         number = row.get("number")
         if number:
             if year and _YEAR_IN_NUMBER in number and f"〔{year}〕" not in number:

@@ -156,8 +156,11 @@ def _doc(doc: Document) -> str:
 
 
 def to_text(report: GapReport) -> str:
-    filters = " · ".join(f"{k} {v}" for k, v in report.filters.items())
-    lines = [f"Gap report ({filters})", "", *province_lines(report)]
+    filters = " · ".join(f"{k} {v}" for k, v in report.filters.items() if k != "assumption")
+    lines = [f"Gap report ({filters})", ""]
+    if "assumption" in report.filters:
+        lines[1:1] = [f"As of {report.filters['as_of']}: {report.filters['assumption']}."]
+    lines += province_lines(report)
     for cells in by_region(report):
         first = cells[0]
         seen = "surveyed" if first.surveyed else UNSURVEYED

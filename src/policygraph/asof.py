@@ -1,0 +1,152 @@
+"""Gap status as of a year: the cells of DESIGN §3 with only the documents in force that year
+and the regions whose code was in use then.
+
+The build writes into the gap table every region with its parent, level and first year in use,
+and every document with its holder, tiers, domains, the regions following it and its years in
+force (:class:`~policygraph.gaptable.TimedRows`). A status as of a year is the derivation's own
+:func:`~policygraph.derive.cell` over those rows with a year filter: the same definitions,
+evidence and fall-backs, no second implementation, and no rebuild per question. A document is in
+force from its entry into force (``eli:first_date_entry_in_force``), which the bundled data takes
+from its date or year because no source gives one: an assumption that reports state
+(:data:`ASSUMPTION`). A document with no year counts in no year's status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
+
+import orjson
+from rdflib import URIRef
+
+from policygraph.derive import Cell, Doc, Index, cell
+from policygraph.gaptable import CellRow, GapTable, TimedRows
+
+__all__ = ["ASSUMPTION", "TimedIndex", "cells_as_of", "timed_index"]
+
+ASSUMPTION = (
+    "documents are taken to be in force from their year (or date) on: no source in the data "
+    "gives an entry into force, a cessation or a repeal; documents with no year count in no "
+    "year's status"
+)
+
+
+@dataclass(frozen=True)
+class TimedIndex:
+    """The derivation's index over the table's rows, and each document's id in its table."""
+
+    index: Index
+    ids: dict[str, int]
+    years: tuple[int, ...]  # every year in which a document enters or leaves force, sorted
+    undated: tuple[str, ...]  # documents with no year: in no as-of status
+
+
+def _index(rows: TimedRows) -> TimedIndex:
+    iris: dict[str, URIRef] = {}
+
+    def iri(text: str) -> URIRef:
+        found = iris.get(text)
+        if found is None:
+            found = iris[text] = URIRef(text)
+        return found
+
+    regions: dict[URIRef, str] = {}
+    level: dict[URIRef, str] = {}
+    parent: dict[URIRef, URIRef] = {}
+    start: dict[URIRef, int] = {}
+    for region_iri, code, region_level, parent_iri, since in rows.tree:
+        region = iri(region_iri)
+        regions[region] = code
+        if region_level:
+            level[region] = region_level
+        if parent_iri:
+            parent[region] = iri(parent_iri)
+        if since is not None:
+            start[region] = int(since)
+    docs: list[Doc] = []
+    ids: dict[str, int] = {}
+    years: set[int] = set()
+    undated: list[str] = []
+    for doc_iri, doc_id, holder, dedicated, tiers, domains, follows, since, until in rows.provision:
+        docs.append(
+            Doc(
+                iri=iri(doc_iri),
+                holder=iri(holder),
+                dedicated=bool(dedicated),
+                tiers=set(filter(None, tiers.split(";"))),
+                domains=set(filter(None, domains.split(";"))),
+                follows={iri(f) for f in orjson.loads(follows)},
+                start=since,
+                end=until,
+            )
+        )
+        if doc_id is not None:
+            ids[doc_iri] = int(doc_id)
+        years.update(y for y in (since, until) if y is not None)
+        if since is None:
+            undated.append(doc_iri)
+    index = Index(
+        tiers=list(rows.tiers),
+        domains=list(rows.domains),
+        regions=regions,
+        level=level,
+        parent=parent,
+        docs=docs,
+        surveyed=set(),
+        start=start,
+    )
+    return TimedIndex(index, ids, tuple(sorted(years)), tuple(sorted(undated)))
+
+
+_CACHE: WeakKeyDictionary[GapTable, TimedIndex] = WeakKeyDictionary()
+
+
+def timed_index(table: GapTable) -> TimedIndex:
+    """The index of ``table``, made once per open table."""
+    found = _CACHE.get(table)
+    if found is None:
+        found = _CACHE[table] = _index(table.timed())
+    return found
+
+
+def row_of(timed: TimedIndex, region: CellRow, found: Cell) -> CellRow:
+    """A computed cell as the gap table's row for it: document ids in the table's order."""
+    # rdflib's terms are not equal to their text: the ids are looked up by str().
+    ids = timed.ids
+    evidence = sorted(ids[i] for i in map(str, found.evidence) if i in ids)
+    followed = {str(d.iri) for d in timed.index.by_follower.get(found.region, ())}
+    fallback = sorted(
+        (ids[i], "relevant-for" if i in followed else "ancestor")
+        for i in map(str, found.fallback)
+        if i in ids
+    )
+    return replace(
+        region,
+        tier=found.tier,
+        status=found.status,
+        rest=found.rest,
+        evidence=tuple(evidence),
+        fallback=tuple(fallback),
+    )
+
+
+def cells_as_of(
+    table: GapTable,
+    year: int,
+    regions: Iterable[CellRow],
+    *,
+    tier: str | None = None,
+    domain: str | None = None,
+) -> Iterator[CellRow]:
+    """The cells of ``regions`` (from :meth:`GapTable.regions`) as of ``year``: regions whose
+    code was not yet in use are left out."""
+    timed = timed_index(table)
+    index = timed.index
+    tiers = [tier] if tier else index.tiers
+    for region in regions:
+        node = URIRef(region.region)
+        if not index.exists(node, year):
+            continue
+        for one in tiers:
+            yield row_of(timed, region, cell(index, node, one, domain or None, year))

@@ -1,0 +1,139 @@
+"""Gaps through time on the bundled data: validity in the graph, the status as of a year."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policygraph import Inputs
+from policygraph.api import PolicyGraph
+from policygraph.gaps import Gap, GapReport, find_gaps
+from policygraph.pipeline import open_store
+from policygraph.store.base import GraphStore
+
+from .conftest import Invoke
+
+LEVELS = ("national", "provincial", "prefectural", "county")
+
+
+@pytest.fixture(scope="module")
+def store(bundled_store: str) -> GraphStore:
+    return open_store(bundled_store, Inputs.resolve())
+
+
+def cell(report: GapReport, code: str, tier: str) -> Gap:
+    (found,) = [g for g in report.gaps if g.code == code and g.tier == tier]
+    return found
+
+
+def numbers(gap: Gap, which: str = "fallback") -> set[str]:
+    return {d.short for d in getattr(gap, which)}
+
+
+def test_documents_carry_their_entry_into_force_from_their_date_or_year(
+    store: GraphStore,
+) -> None:
+    rows = store.select(
+        """PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?number ?from WHERE {
+          ?d eli:id_local ?number ; eli:first_date_entry_in_force ?from }"""
+    )
+    found = {str(number): (str(when), str(when.datatype)) for number, when in rows}
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert found["甘政办发〔2015〕80号"] == ("2015", f"{xsd}gYear")
+    assert found["甘政办发〔2021〕117号"] == ("2021-12-30", f"{xsd}date")
+    undated = store.select(
+        """PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        PREFIX pg: <https://w3id.org/policygraph/def#>
+        SELECT ?d WHERE { ?d a pg:PolicyDocument .
+          OPTIONAL { ?d eli:first_date_entry_in_force ?from } FILTER(!BOUND(?from)) }"""
+    )
+    # The two documents no source dates: they count in no year's status.
+    assert sorted(str(d).rsplit("/", 1)[1] for (d,) in undated) == [
+        "basic-old-age-service-standards",
+        "zhangye-medical-insurance-integration-plan",
+    ]
+
+
+def test_sunans_insurance_tier_is_own_from_2014_and_not_before(store: GraphStore) -> None:
+    before = cell(find_gaps(store, within="620721", as_of=2013), "620721", "insurance")
+    then = cell(find_gaps(store, within="620721", as_of=2014), "620721", "insurance")
+    assert before.status == "inherited"
+    assert before.evidence == ()
+    assert then.status == "own"
+    assert [d.iri.rsplit("/", 1)[1] for d in then.evidence] == ["sunan-residents-pension-plan"]
+    today = cell(find_gaps(store, within="620721"), "620721", "insurance")
+    assert today.status == "own"
+
+
+def test_gansus_commercial_tier_is_own_from_2015_and_inherited_from_the_nation_in_2014(
+    store: GraphStore,
+) -> None:
+    def gansu(year: int) -> Gap:
+        report = find_gaps(store, level="provincial", within="620000", as_of=year)
+        return cell(report, "620000", "commercial")
+
+    before, then = gansu(2014), gansu(2015)
+    assert before.status == "inherited"
+    assert numbers(before) == {"国发〔1991〕33号"}
+    assert {d.holder for d in before.fallback} == {"CN"}
+    assert then.status == "own"
+    assert numbers(then, "evidence") == {"甘政办发〔2015〕80号"}
+    # 2018's opinions join the evidence in their year.
+    assert numbers(gansu(2018), "evidence") == {"甘政办发〔2015〕80号", "甘政办发〔2018〕162号"}
+
+
+def test_a_region_whose_code_was_not_yet_in_use_is_left_out(store: GraphStore) -> None:
+    # 620721 replaced 622222 in 2002, when Zhangye prefecture became a prefecture-level city.
+    assert find_gaps(store, within="620700", as_of=2001).gaps == []
+    assert "620721" in find_gaps(store, within="620700", as_of=2002).regions
+
+    def prefectures(year: int) -> list[str]:
+        return find_gaps(store, level="prefectural", within="620000", as_of=year).regions
+
+    assert "620400" not in prefectures(1984)  # Baiyin, a prefecture-level city since 1985
+    assert "620400" in prefectures(1985)
+
+
+def test_as_of_a_recent_year_differs_from_today_only_where_an_undated_document_counts(
+    store: GraphStore,
+) -> None:
+    """The same definitions, evidence and fall-backs: as of 2026 every document with a year is
+    in force, so a cell can differ from today's only through one of the two undated ones."""
+    today = find_gaps(store, level=LEVELS)
+    recent = find_gaps(store, level=LEVELS, as_of=2026)
+    assert len(today.gaps) == len(recent.gaps) > 9_000
+    differing = [(a, b) for a, b in zip(today.gaps, recent.gaps, strict=True) if a != b]
+    assert differing  # Sunan follows Zhangye's undated plan
+    for now, then in differing:
+        assert (now.code, now.tier) == (then.code, then.tier)
+        shown = {d.iri for d in (*now.evidence, *now.fallback)} - {
+            d.iri for d in (*then.evidence, *then.fallback)
+        }
+        assert any("/undated/" in iri for iri in shown) or now.fallback_rest > then.fallback_rest
+
+
+def test_gaps_as_of_on_the_command_line_names_the_year_and_the_assumption(invoke: Invoke) -> None:
+    result = invoke("gaps", "--level", "provincial", "--within", "620000", "--as-of", "2014")
+    assert result.exit_code == 0, result.stderr
+    assert "As of 2014: documents are taken to be in force from their year" in result.stdout
+    assert "commercial  inherited     falls back on China (CN): 国发〔1991〕33号" in result.stdout
+    data = json.loads(
+        invoke("gaps", "--within", "620000", "--as-of", "2014", "--format", "json").stdout
+    )
+    assert data["filters"]["as_of"] == "2014"
+    assert "assumption" in data["filters"]
+
+
+def test_a_bad_year_is_one_line_and_exit_2(invoke: Invoke) -> None:
+    result = invoke("gaps", "--as-of", "20x4")
+    assert result.exit_code == 2
+    assert "--as-of" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_python_api_takes_as_of(store: GraphStore) -> None:
+    graph = PolicyGraph(store, "bundled", Inputs.resolve())
+    report = graph.gaps(level="provincial", within="甘肃", as_of=2014)
+    assert cell(report, "620000", "commercial").status == "inherited"
