@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),
     ("store",),
     ("queries",),
-    ("gaps", "asof", "stats", "export", "push"),
+    ("gaps", "asof", "timeline", "stats", "export", "push"),
     ("reports",),
     ("serve",),
     ("pipeline",),

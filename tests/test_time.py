@@ -11,6 +11,7 @@ from policygraph.api import PolicyGraph
 from policygraph.gaps import Gap, GapReport, find_gaps
 from policygraph.pipeline import open_store
 from policygraph.store.base import GraphStore
+from policygraph.timeline import Timeline, region_timeline
 
 from .conftest import Invoke
 
@@ -137,3 +138,70 @@ def test_the_python_api_takes_as_of(store: GraphStore) -> None:
     graph = PolicyGraph(store, "bundled", Inputs.resolve())
     report = graph.gaps(level="provincial", within="甘肃", as_of=2014)
     assert cell(report, "620000", "commercial").status == "inherited"
+
+
+def changes(timeline: Timeline, tier: str) -> list[tuple[int, str, set[str]]]:
+    return [(c.year, c.status, {d.short for d in c.entered}) for c in timeline.tiers[tier]]
+
+
+def test_gansus_timeline_names_the_years_and_documents_that_changed_each_tier(
+    store: GraphStore,
+) -> None:
+    timeline = region_timeline(store, "甘肃")
+    assert timeline.code == "620000"
+    assert changes(timeline, "commercial") == [
+        (1981, "none", set()),
+        (1991, "inherited", {"国发〔1991〕33号"}),
+        (2015, "own", {"甘政办发〔2015〕80号"}),
+    ]
+    assert changes(timeline, "insurance")[-1] == (
+        2021,
+        "own",
+        {"甘政办发〔2021〕117号", "甘医保发〔2021〕54号"},
+    )
+    assert timeline.today == {"assistance": "own", "insurance": "own", "commercial": "own"}
+
+
+def test_sunans_timeline_starts_with_its_code_and_leaves_the_undated_plan_out_of_every_year(
+    store: GraphStore,
+) -> None:
+    timeline = region_timeline(store, "620721")
+    assert timeline.since == 2002
+    [(first, status, on), (year, now, entered)] = changes(timeline, "insurance")
+    assert (first, status, on) == (2002, "inherited", {"国发〔1991〕33号"})
+    assert (year, now) == (2014, "own")
+    assert [title.split(" in ")[-1] for title in entered] == ["Sunan Yugur Autonomous County"]
+    assert [d.iri.rsplit("/", 1)[1] for d in timeline.undated] == [
+        "zhangye-medical-insurance-integration-plan"
+    ]
+
+
+def test_timeline_on_the_command_line_in_text_and_json(invoke: Invoke) -> None:
+    text = invoke("timeline", "Gansu")
+    assert text.exit_code == 0, text.stderr
+    assert "  2015  own           (was inherited)  + 甘政办发〔2015〕80号 (Gansu Province)" in (
+        text.stdout
+    )
+    assert "Assumption: documents are taken to be in force" in text.stdout
+    data = json.loads(invoke("timeline", "620000", "--format", "json").stdout)
+    assert data["schema"] == "policygraph/timeline/1"
+    commercial = data["tiers"]["commercial"]["changes"]
+    assert [(c["year"], c["status"], c["before"]) for c in commercial] == [
+        (1981, "none", None),
+        (1991, "inherited", "none"),
+        (2015, "own", "inherited"),
+    ]
+    assert commercial[2]["entered"][0]["number"] == "甘政办发〔2015〕80号"
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [(("999999",), "REGION"), (("620000", "--domain", "pensions"), "--domain")],
+)
+def test_a_bad_timeline_region_or_domain_is_one_line_and_exit_2(
+    invoke: Invoke, args: tuple[str, ...], where: str
+) -> None:
+    result = invoke("timeline", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {where}")
+    assert len(result.stderr.splitlines()) == 1

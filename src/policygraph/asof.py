@@ -40,6 +40,7 @@ class TimedIndex:
     ids: dict[str, int]
     years: tuple[int, ...]  # every year in which a document enters or leaves force, sorted
     undated: tuple[str, ...]  # documents with no year: in no as-of status
+    starts: dict[str, int]  # document → its first year in force, where known
 
 
 def _index(rows: TimedRows) -> TimedIndex:
@@ -96,7 +97,8 @@ def _index(rows: TimedRows) -> TimedIndex:
         surveyed=set(),
         start=start,
     )
-    return TimedIndex(index, ids, tuple(sorted(years)), tuple(sorted(undated)))
+    starts = {str(d.iri): d.start for d in docs if d.start is not None}
+    return TimedIndex(index, ids, tuple(sorted(years)), tuple(sorted(undated)), starts)
 
 
 _CACHE: WeakKeyDictionary[GapTable, TimedIndex] = WeakKeyDictionary()

@@ -531,6 +531,24 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     click.echo(render_regions(found, fmt), nl=False)
 
 
+@cli.command()
+@click.argument("region", metavar="REGION")
+@click.option("--domain", help="One risk domain, e.g. pension or medical [default: any].")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+@pass_context
+def timeline(obj: Context, region: str, domain: str | None, fmt: str) -> None:
+    """For each tier of REGION (a code or a name), the years its gap status changed and the
+    documents that changed it."""
+    from policygraph.reports.timelines import render as render_timeline
+    from policygraph.timeline import region_timeline
+
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
+        found = region_timeline(store, region, domain=domain)
+    click.echo(render_timeline(found, fmt), nl=False)
+
+
 @cli.command(name="viz")
 @click.option(
     "--focus", metavar="REGION|IRI", help="Centre the view on a region (code or name) or node IRI."

@@ -580,16 +580,26 @@ class GapTable:
                 population=row[14],
             )
 
+    def region(self, code: str) -> CellRow | None:
+        """The region with this code, as :meth:`regions` gives it."""
+        return next(self.regions(code=code), None)
+
     def regions(
-        self, *, level: str, within: str | None = None, autonomous: bool = False
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        autonomous: bool = False,
+        code: str | None = None,
     ) -> Iterator[CellRow]:
         """The regions :meth:`cells` would list, each as a :class:`CellRow` with no tier and no
         status yet (for a status computed as of a year)."""
         sql = [
             "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
-            "r.label_zh, r.autonomous, r.population FROM region r WHERE r.level = ?",
+            "r.label_zh, r.autonomous, r.population FROM region r WHERE",
+            "r.level = ?" if level is not None else "r.code = ?",
         ]
-        args: list[object] = [level]
+        args: list[object] = [level if level is not None else code]
         if within:
             sql.append(
                 "AND (r.iri = ? OR r.id IN (SELECT region FROM ancestor WHERE ancestor = ?))"
