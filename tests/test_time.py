@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from policygraph import Inputs
 from policygraph.api import PolicyGraph
 from policygraph.gaps import Gap, GapReport, find_gaps
-from policygraph.pipeline import open_store
+from policygraph.pipeline import build_store, open_store
 from policygraph.store.base import GraphStore
 from policygraph.timeline import Timeline, region_timeline
 
-from .conftest import Invoke
+from .conftest import BUNDLED, Invoke
 
 LEVELS = ("national", "provincial", "prefectural", "county")
 
@@ -205,3 +208,93 @@ def test_a_bad_timeline_region_or_domain_is_one_line_and_exit_2(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {where}")
     assert len(result.stderr.splitlines()) == 1
+
+
+GANSU_2021 = ("gansu-14th-fyp-medical-security-plan", "medical-security-rural-revitalization-plan")
+GANSU_2021_NUMBERS = {"甘政办发〔2021〕117号", "甘医保发〔2021〕54号"}
+
+
+def _drop_rows(path: Path, column: str, values: set[str]) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, [r for r in reader if r[column] not in values]
+    assert header is not None
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def without_2021(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The bundled data (national backbone included) without Gansu's two 2021 medical-security
+    documents, and its store."""
+    data = tmp_path_factory.mktemp("without") / "data"
+    shutil.copytree(BUNDLED, data)
+    _drop_rows(data / "documents.csv", "id", set(GANSU_2021))
+    for name in ("aliases.csv", "notes.csv"):
+        _drop_rows(data / name, "subject", {f"document:{d}" for d in GANSU_2021})
+    spec = f"oxigraph:{data.parent / 'store'}"
+    assert build_store(spec, Inputs.resolve(data)).written
+    return data, spec
+
+
+def test_compare_lists_gansus_two_tiers_and_every_cell_whose_fallback_changes_and_nothing_else(
+    invoke: Invoke, bundled_store: str, store: GraphStore, without_2021: tuple[Path, str]
+) -> None:
+    data, spec = without_2021
+    levels = [arg for level in LEVELS for arg in ("--level", level)]
+    result = invoke(
+        "gaps",
+        *levels,
+        "--compare",
+        bundled_store.removeprefix("oxigraph:"),
+        "--format",
+        "json",
+        store=spec,
+        data=data,
+    )
+    assert result.exit_code == 1, result.stderr
+    found = json.loads(result.stdout)
+    changes = {(c["code"], c["tier"]): c for c in found["changes"]}
+    # Expected from the bundled report alone: the two tiers Gansu's own documents were, and
+    # every cell that fell back on one of them.
+    before = find_gaps(store, level=LEVELS)
+    expected = {("620000", "assistance"), ("620000", "insurance")} | {
+        (g.code, g.tier) for g in before.gaps if numbers(g) & GANSU_2021_NUMBERS
+    }
+    assert set(changes) == expected
+    assert len(expected) > 200
+    for tier in ("assistance", "insurance"):
+        gansu = changes["620000", tier]
+        assert (gansu["kind"], gansu["before"], gansu["after"]) == ("status", "own", "inherited")
+        assert {d["short"] for d in gansu["removed"]} == GANSU_2021_NUMBERS
+    for key, change in changes.items():
+        if key[0] != "620000":
+            assert change["kind"] == "fallback"
+            assert {d["short"] for d in change["removed"]} <= GANSU_2021_NUMBERS
+    assert found["summary"]["status"] == 2
+
+
+def test_compare_with_an_earlier_json_report_exits_0_when_nothing_changed(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(invoke("gaps", "--within", "620000", "--format", "json").stdout)
+    same = invoke("gaps", "--within", "620000", "--compare", str(old))
+    assert same.exit_code == 0, same.stderr
+    assert "Nothing changed." in same.stdout
+    other = invoke("gaps", "--within", "620900", "--compare", str(old))
+    assert other.exit_code == 2
+    assert other.stderr.startswith(f"Error: {old}: the old report was made with --within 620000")
+
+
+def test_compare_errors_exit_2_not_1(invoke: Invoke, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": ', encoding="utf-8")
+    result = invoke("gaps", "--compare", str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {broken}:1:")
+    (tmp_path / "empty").mkdir()
+    assert invoke("gaps", "--compare", str(tmp_path / "empty")).exit_code == 2
+    assert invoke("gaps", "--compare", str(broken), "--format", "csv").exit_code == 2

@@ -470,10 +470,19 @@ def query(
     help="Order of the regions (population: largest first).",
 )
 @as_of_option
+@click.option(
+    "--compare",
+    "old",
+    type=click.Path(exists=True, path_type=Path),
+    metavar="OLD",
+    help="List the cells whose status or fall-back changed since OLD (a report written by "
+    "--format json, or a store directory), with the documents added or removed; exit 0 when "
+    "nothing changed, 1 when something did.",
+)
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
-@pass_context
+@click.pass_context
 def gaps(
-    obj: Context,
+    ctx: click.Context,
     levels: tuple[str, ...],
     tier: str | None,
     domain: str | None,
@@ -483,11 +492,27 @@ def gaps(
     every_cell: bool,
     sort: str,
     as_of: int | None,
+    old: Path | None,
     fmt: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
+    obj: Context = ctx.obj
     if not levels:
         levels = ("prefectural", "county") if autonomous else ("county",)
+    if old is not None:
+        _compare(
+            ctx,
+            old,
+            fmt,
+            level=levels,
+            tier=tier,
+            domain=domain,
+            within=within,
+            autonomous=autonomous,
+            as_of=as_of,
+            status=status,
+        )
+        return
     with (
         open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _options(tier="--tier", domain="--domain", within="--within", level="--level"),
@@ -529,6 +554,30 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     if not found:
         click.echo(f"no region has a name like {text!r}", err=True)
     click.echo(render_regions(found, fmt), nl=False)
+
+
+def _compare(ctx: click.Context, old: Path, fmt: str, **filters: Any) -> None:
+    """``gaps --compare``: exit 0 when nothing changed, 1 when something did, 2 on an error."""
+    from policygraph.compare import compare_with
+    from policygraph.reports.comparison import FORMATS, render
+
+    if fmt not in FORMATS or filters.pop("status"):
+        raise QueryError(
+            f"--compare lists changed cells in {' or '.join(FORMATS)}, every status; "
+            "drop --status and choose --format text or json"
+        )
+    obj: Context = ctx.obj
+    try:
+        with (
+            open_store(obj.store, obj.inputs, progress=_progress()) as store,
+            _options(tier="--tier", domain="--domain", within="--within", level="--level"),
+        ):
+            found = compare_with(store, old, **filters)
+    except PolicyGraphError as exc:  # exit 1 means "changed" here: every error is 2
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    click.echo(render(found, fmt), nl=False, color=True)
+    ctx.exit(1 if found.changed else 0)
 
 
 @cli.command()
