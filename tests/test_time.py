@@ -6,6 +6,7 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -13,10 +14,11 @@ from policygraph import Inputs
 from policygraph.api import PolicyGraph
 from policygraph.gaps import Gap, GapReport, find_gaps
 from policygraph.pipeline import build_store, open_store
+from policygraph.queries import run_query
 from policygraph.store.base import GraphStore
 from policygraph.timeline import Timeline, region_timeline
 
-from .conftest import BUNDLED, Invoke
+from .conftest import BUNDLED, Invoke, append_row
 
 LEVELS = ("national", "provincial", "prefectural", "county")
 
@@ -298,3 +300,72 @@ def test_compare_errors_exit_2_not_1(invoke: Invoke, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert invoke("gaps", "--compare", str(tmp_path / "empty")).exit_code == 2
     assert invoke("gaps", "--compare", str(broken), "--format", "csv").exit_code == 2
+
+
+def test_a_claim_is_checked_as_of_its_sources_year_and_both_verdicts_are_shown(
+    invoke: Invoke, data_copy: Path, tmp_path: Path
+) -> None:
+    """S0 (2022) says Subei has no policy of its own; a 2024 document of Subei's contradicts
+    that today, not in 2022."""
+    append_row(
+        data_copy / "documents.csv",
+        {
+            "id": "subei-commercial-pension-notice",
+            "title_en": "Notice on commercial pension insurance in Subei (a test document)",
+            "jurisdiction": "620923",
+            "year": "2024",
+            "tiers": "commercial",
+            "domains": "pension",
+            "doc_types": "notice",
+            "specificity": "dedicated",
+            "source": "editorial",
+            "locator": "a test row",
+        },
+    )
+    result = invoke("gaps", "--within", "620923", "--tier", "commercial", data=data_copy)
+    assert result.exit_code == 0, result.stderr
+    assert "claim s0/2  disagrees on commercial (as of 2022, its source's year: agrees)" in (
+        result.stdout
+    )
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = open_store(spec, Inputs.resolve(data_copy))
+    report = find_gaps(store, within="620923", tier="commercial")
+    (check,) = [c for c in cell(report, "620923", "commercial").claims if c.id == "s0/2"]
+    assert (check.verdict, check.year, check.verdict_then) == ("disagrees", "2022", "agrees")
+    assert check.counterexample.endswith("/subei-commercial-pension-notice")
+    assert check.counterexample_then == ""
+    # The named query says the same as the gap table (what a SPARQL endpoint's report reads).
+    with mock.patch.object(store, "gap_table", return_value=None):
+        assert find_gaps(store, within="620923", tier="commercial") == report
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"tier": "insurance", "as_of": "2013"},
+        {"tier": "insurance", "as_of": "2014"},
+        {"tier": "commercial", "as_of": "2014", "level": "provincial"},
+        {"tier": "commercial", "as_of": "2015", "level": "provincial"},
+        {"tier": "assistance", "as_of": "2021", "level": "provincial", "domain": "medical"},
+        {"as_of": "2014", "within": "620000"},
+        {"as_of": "2001", "within": "620700"},
+    ],
+)
+def test_the_named_query_as_of_a_year_says_what_the_report_as_of_it_says(
+    store: GraphStore, params: dict[str, str]
+) -> None:
+    """``--param as_of`` on gaps/no-dedicated-policy reads the documents in plain SPARQL; the
+    report reads the gap table: the same regions lack a dedicated policy of their own."""
+    rows = run_query(store, "gaps/no-dedicated-policy", params).dicts()
+    report = find_gaps(
+        store,
+        level=params.get("level", "county"),
+        tier=params.get("tier"),
+        domain=params.get("domain"),
+        within=params.get("within"),
+        as_of=int(params["as_of"]),
+    )
+    own = {g.code for g in report.gaps if g.status == "own"}
+    expected = {g.code for g in report.gaps} - own
+    assert {str(row["code"]) for row in rows} == expected

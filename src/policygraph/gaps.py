@@ -81,6 +81,16 @@ class ClaimCheck:
     locator: str
     comment: str
     counterexample: str = ""
+    #: The year of the claim's source, and the verdict as of that year: only the documents in
+    #: force then (a 2022 paper is not contradicted by a 2024 document).
+    year: str = ""
+    verdict_then: str = ""
+    counterexample_then: str = ""
+
+    @property
+    def differs_in_time(self) -> bool:
+        """Whether the verdict as of the source's year is not today's."""
+        return bool(self.verdict_then) and self.verdict_then != self.verdict
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,9 @@ def _claims(store: GraphStore, tier: str | None) -> dict[tuple[str, str], list[C
             locator=_text(row["locator"]),
             comment=_text(row["comment"]),
             counterexample=_text(row["counterexample"]),
+            year=_text(row["year"]),
+            verdict_then=_text(row["verdictThen"]),
+            counterexample_then=_text(row["counterexampleThen"]),
         )
         found.setdefault((_text(row["code"]), _slug(row["tier"])), []).append(check)
     return found

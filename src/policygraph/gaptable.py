@@ -30,7 +30,7 @@ from policygraph.regionnames import ALTERNATIVE, PREFERRED, RegionInfo, RegionNa
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-    from policygraph.derive import Cell, Index
+    from policygraph.derive import Cell, Doc, Index
     from policygraph.sources.rdffile import StoreView
 
 #: A region key: an IRI (the build) or a code (the named query).
@@ -81,7 +81,8 @@ CREATE TABLE provision(
 CREATE TABLE claim(
     code TEXT NOT NULL, tier TEXT NOT NULL, claim TEXT NOT NULL, id TEXT NOT NULL,
     kind TEXT NOT NULL, verdict TEXT NOT NULL, locator TEXT NOT NULL, comment TEXT NOT NULL,
-    counterexample TEXT NOT NULL);
+    counterexample TEXT NOT NULL, year TEXT NOT NULL, verdict_then TEXT NOT NULL,
+    counterexample_then TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
@@ -171,7 +172,9 @@ class TableRows:
                 "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
             )
             connection.executemany("INSERT INTO cell VALUES (?,?,?,?,?,?,?)", self.cells)
-            connection.executemany("INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?)", self.claims)
+            connection.executemany(
+                "INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.claims
+            )
             connection.executescript(_INDEXES)
             connection.commit()
         finally:
@@ -395,7 +398,9 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
 
     A missing-policy claim agrees when the region has no dedicated document of its own for the
     tier whose domains meet the claim's (or general) and whose target groups meet the claim's,
-    where the claim names them; it disagrees otherwise, naming the first such document.
+    where the claim names them; it disagrees otherwise, naming the first such document. It is
+    checked twice: against every document, and as of its source's year (``dcterms:date``) with
+    only the documents in force then, so that a later document does not contradict it.
     """
     from rdflib import URIRef
 
@@ -405,6 +410,7 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     single = {p: dataset.values(p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
     kinds = {s: ns.slug(o) for s, o in dataset.values(PG.claimKind).items()}
     comments = dataset.values(RDFS.comment)
+    dates = dataset.values(DCTERMS.date)
     groups_of: dict[URIRef, set[URIRef]] = {}
     for subject, group in dataset.subject_objects(PG.targetGroup):
         groups_of.setdefault(subject, set()).add(group)  # type: ignore[arg-type]
@@ -416,7 +422,9 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
         kind, comment = kinds.get(claim), comments.get(claim)
         if None in values or kind is None or comment is None:
             continue  # the query's pattern needs them all
-        claim_id, _, locator = (str(v) for v in values)
+        claim_id, source, locator = (str(v) for v in values)
+        date = dates.get(URIRef(source), "")
+        year = date[:4] if date[:4].isdigit() else ""
         regions: set[URIRef] = set()
         for about in dataset.objects(claim, PG.aboutRegion):
             if about in index.regions:
@@ -432,23 +440,18 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
             for tier in index.tiers:
                 if claim_tiers and tier not in claim_tiers:
                     continue
-                against = sorted(
-                    str(d.iri)
+                against = [
+                    d
                     for d in index.by_holder.get(region, ())
                     if d.dedicated
                     and tier in d.tiers
                     and d.domains
                     and (not domains or d.domains & (domains | {"general"}))
                     and (not groups or groups & groups_of.get(d.iri, set()))
-                )
-                verdict = (
-                    "not-checkable"
-                    if kind != "missing-policy"
-                    else "disagrees"
-                    if against
-                    else "agrees"
-                )
-                counterexample = against[0] if against else ""
+                ]
+                then = [d for d in against if d.in_force(int(year))] if year else against
+                verdict, counterexample = _verdict(kind, against)
+                verdict_then, counterexample_then = _verdict(kind, then)
                 rows.append(
                     (
                         code,
@@ -460,9 +463,20 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
                         locator,
                         comment,
                         counterexample,
+                        year,
+                        verdict_then,
+                        counterexample_then,
                     )
                 )
     return rows
+
+
+def _verdict(kind: str, against: list[Doc]) -> tuple[str, str]:
+    """A claim's verdict and counterexample, given the documents that would contradict it."""
+    first = min((str(d.iri) for d in against), default="")
+    if kind != "missing-policy":
+        return "not-checkable", first
+    return ("disagrees" if against else "agrees"), first
 
 
 @dataclass(frozen=True)

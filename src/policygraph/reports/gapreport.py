@@ -68,6 +68,15 @@ def claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str
     return sorted(out, key=lambda e: _claim_order(e[0].id))
 
 
+def _then(checks: Iterable[ClaimCheck]) -> str:
+    """The verdict as of the claim's source's year, where it is not today's."""
+    differing = sorted({(c.year, c.verdict_then) for c in checks if c.differs_in_time})
+    if not differing:
+        return ""
+    year, verdict = differing[0]
+    return f" (as of {year}, its source's year: {verdict})"
+
+
 def _claim_order(ident: str) -> tuple[str, int, str]:
     """s0/3 before s0/13: by source, then by number."""
     source, _, number = ident.rpartition("/")
@@ -188,7 +197,8 @@ def to_text(report: GapReport) -> str:
                 unchecked.append(check.id)
                 continue
             where = f" on {', '.join(tiers)}" if tiers else ""
-            lines.append(f"  claim {check.id:<5} {verdict}{where}: {clip(check.comment, 80)}")
+            then = _then(c for g in cells for c in g.claims if c.id == check.id)
+            lines.append(f"  claim {check.id:<5} {verdict}{where}{then}: {clip(check.comment, 80)}")
         if unchecked:
             lines.append(f"  claims the documents cannot check: {', '.join(unchecked)}")
         lines.append("")
@@ -201,7 +211,7 @@ def to_text(report: GapReport) -> str:
         for gap, check in disagreements:
             lines.append(
                 f"  {check.id} [{check.locator}] on {gap.code} {gap.label}, {gap.tier}: "
-                f"the region has its own dedicated document {check.counterexample}"
+                f"the region has its own dedicated document {check.counterexample}" + _then([check])
             )
     return "\n".join(lines) + "\n"
 
