@@ -369,3 +369,21 @@ def test_the_named_query_as_of_a_year_says_what_the_report_as_of_it_says(
     own = {g.code for g in report.gaps if g.status == "own"}
     expected = {g.code for g in report.gaps} - own
     assert {str(row["code"]) for row in rows} == expected
+
+
+def test_a_region_page_shows_its_timeline_as_a_bar_per_tier(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = invoke("site", "-o", str(out), seed=True)
+    assert result.exit_code == 0, result.stderr
+    page = (out / "region" / "620000.html").read_text(encoding="utf-8")
+    section = page.split("<h2>Gap status through time</h2>", 1)[1].split("<h2>", 1)[0]
+    commercial = section.split("<td>commercial</td>", 1)[1].split("</tr>", 1)[0]
+    # 1991 to 2022: inherited for 24 of 32 years, own from 2015 for 8.
+    assert 'class="status inherited" style="width: 75.0%" title="1991–2014: inherited"' in (
+        commercial
+    )
+    assert 'class="status own" style="width: 25.0%" title="2015 on: own"' in commercial
+    assert ">甘政办发〔2015〕80号</a>" in commercial
+    assert "Assumption: documents are taken to be in force from their year" in section
+    data = json.loads((out / "region" / "620000.json").read_text(encoding="utf-8"))
+    assert [c["year"] for c in data["timeline"]["tiers"][2]["changes"]] == [1991, 2015]

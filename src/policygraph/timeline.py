@@ -22,7 +22,7 @@ from policygraph.gaptable import GapTable
 from policygraph.queries import region_code
 from policygraph.store.base import GraphStore
 
-__all__ = ["Change", "Timeline", "region_timeline"]
+__all__ = ["Change", "Timeline", "region_timeline", "timeline_of"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Timeline:
     #: Documents with no year that count in today's status of a tier: in no year's.
     undated: tuple[Document, ...] = ()
     assumption: str = field(default=ASSUMPTION)
+    #: The latest year in which any document of the graph enters or leaves force.
+    last: int | None = None
 
 
 def _documents(
@@ -120,9 +122,17 @@ def region_timeline(store: GraphStore, region: str, *, domain: str | None = None
             "a timeline is computed from a local store's gap table; use --store oxigraph:DIR "
             "or memory"
         )
+    found = timeline_of(table, code, domain=domain)
+    if found is None:
+        raise QueryError(f"REGION: {code} has no gap cells (not a region of the graph)")
+    return found
+
+
+def timeline_of(table: GapTable, code: str, *, domain: str | None = None) -> Timeline | None:
+    """The timeline of the region with this code in ``table`` (None: no such region)."""
     row = table.region(code)
     if row is None:
-        raise QueryError(f"REGION: {code} has no gap cells (not a region of the graph)")
+        return None
     timed = timed_index(table)
     if domain is not None and domain not in timed.index.domains:
         raise QueryError(
@@ -145,4 +155,5 @@ def region_timeline(store: GraphStore, region: str, *, domain: str | None = None
         tiers=changes,
         today={tier: found.status for tier, found in today.items()},
         undated=_documents(table, timed, undated, "undated"),
+        last=max(timed.years, default=first),
     )

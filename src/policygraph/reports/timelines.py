@@ -20,10 +20,10 @@ def _docs(documents: Iterable[Document]) -> str:
     return "; ".join(f"{d.short} ({d.holder_label})" for d in documents)
 
 
-def _change_line(change: Change) -> str:
+def _change_line(change: Change, first: str) -> str:
     line = f"  {change.year}  {change.status:<13}"
     if change.before is None:
-        line += " first year in use"
+        line += f" {first}"
         if change.entered:
             line += f"; on {_docs(change.entered)}"
         return line
@@ -46,7 +46,8 @@ def to_text(timeline: Timeline) -> str:
     lines = [f"Timeline of {timeline.code}  {names}  ({since}{domain})", ""]
     for tier, changes in timeline.tiers.items():
         lines.append(f"{tier}  (today: {timeline.today[tier]})")
-        lines += [_change_line(change) for change in changes]
+        first = "first year in use" if timeline.since is not None else "first year of a document"
+        lines += [_change_line(change, first) for change in changes]
         lines.append("")
     if timeline.undated:
         lines.append(
