@@ -139,10 +139,15 @@ def test_a_bad_year_is_one_line_and_exit_2(invoke: Invoke) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_the_python_api_takes_as_of(store: GraphStore) -> None:
+def test_the_python_api_takes_as_of_and_gives_timelines(store: GraphStore) -> None:
     graph = PolicyGraph(store, "bundled", Inputs.resolve())
     report = graph.gaps(level="provincial", within="甘肃", as_of=2014)
     assert cell(report, "620000", "commercial").status == "inherited"
+    timeline = graph.timeline("肃南")
+    assert [(c.year, c.status) for c in timeline.tiers["insurance"]] == [
+        (2002, "inherited"),
+        (2014, "own"),
+    ]
 
 
 def changes(timeline: Timeline, tier: str) -> list[tuple[int, str, set[str]]]:

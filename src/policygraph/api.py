@@ -22,6 +22,7 @@ from policygraph.progress import Progress
 from policygraph.queries import QueryResult, find_regions, library, load, parse_named, run_query
 from policygraph.regionnames import RegionInfo
 from policygraph.store.base import GraphStore
+from policygraph.timeline import Timeline, region_timeline
 
 __all__ = ["PolicyGraph", "open"]
 
@@ -83,6 +84,11 @@ class PolicyGraph:
             sort=sort,
             as_of=as_of,
         )
+
+    def timeline(self, region: str, *, domain: str | None = None) -> Timeline:
+        """For each tier of ``region`` (a code or a name), the years its gap status changed and
+        the documents that changed it (``policygraph timeline``)."""
+        return region_timeline(self.store, region, domain=domain)
 
     def regions(self, text: str, *, limit: int = 20) -> list[RegionInfo]:
         """The regions whose names (Chinese, short, English, pinyin, aliases) or code match
