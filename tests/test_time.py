@@ -392,3 +392,25 @@ def test_a_region_page_shows_its_timeline_as_a_bar_per_tier(invoke: Invoke, tmp_
     assert "Assumption: documents are taken to be in force from their year" in section
     data = json.loads((out / "region" / "620000.json").read_text(encoding="utf-8"))
     assert [c["year"] for c in data["timeline"]["tiers"][2]["changes"]] == [1991, 2015]
+
+
+@pytest.mark.parametrize(("within", "year"), [("620000", 2014), ("620000", 2021), ("620700", 2015)])
+def test_as_of_within_a_region_reads_only_its_documents_and_says_what_the_whole_report_says(
+    bundled_store: str, within: str, year: int
+) -> None:
+    fresh = open_store(bundled_store, Inputs.resolve())  # no index of the whole table made yet
+    try:
+        table = fresh.gap_table()
+        assert table is not None
+        scoped = find_gaps(fresh, level=LEVELS, within=within, as_of=year)
+        region = f"https://w3id.org/policygraph/id/region/{within}"
+        # Every bundled document is Gansu's or the nation's: under Zhangye, Linxia's and
+        # Gannan's are left out.
+        read, every = len(table.timed(region).provision), len(table.timed().provision)
+        assert read < every if within == "620700" else read == every
+        whole = find_gaps(fresh, level=LEVELS, as_of=year)  # now from the whole index
+        inside = {g.code for g in scoped.gaps}
+        assert scoped.gaps
+        assert scoped.gaps == [g for g in whole.gaps if g.code in inside]
+    finally:
+        fresh.close()

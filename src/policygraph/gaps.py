@@ -401,7 +401,7 @@ def _from_table(
         )
     else:
         regions = table.regions(level=level, within=within, autonomous=autonomous)
-        listed = cells_as_of(table, as_of, regions, tier=tier, domain=domain)
+        listed = cells_as_of(table, as_of, regions, tier=tier, domain=domain, within=within)
     rows = [row for row in listed if not status or row.status == status]
     claims: dict[tuple[str, str], list[ClaimCheck]] = {}
     for code, cell_tier, *check in table.claims(tier):

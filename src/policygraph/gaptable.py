@@ -89,6 +89,7 @@ CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
 CREATE INDEX region_name_by_key ON region_name(key);
 CREATE INDEX region_by_code ON region(code);
+CREATE INDEX provision_by_holder ON provision(holder);
 """
 
 
@@ -492,6 +493,28 @@ class TimedRows:
     provision: list[tuple[Any, ...]]
 
 
+def _scope(tree: list[tuple[Any, ...]], within: str) -> set[str]:
+    """``within``, the regions under it and its ancestors (IRIs), from the tree's rows."""
+    parent = {row[0]: row[3] for row in tree if row[3]}
+    found = {region for region in parent if _under(parent, region, within)} | {within}
+    current = parent.get(within)
+    while current and current not in found:
+        found.add(current)
+        current = parent.get(current)
+    return found
+
+
+def _under(parent: dict[str, str], region: str, within: str) -> bool:
+    """Whether ``region`` is ``within`` or under it."""
+    seen: set[str] = set()
+    while region and region not in seen:
+        if region == within:
+            return True
+        seen.add(region)
+        region = parent.get(region, "")
+    return False
+
+
 #: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
 _REGION_INFO = (
     "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
@@ -641,17 +664,37 @@ class GapTable:
                 population=row[9],
             )
 
-    def timed(self) -> TimedRows:
-        """The regions and documents a status as of a year is computed from (read once)."""
-        if self._timed is None:
-            meta = dict(self._execute("SELECT key, value FROM meta").fetchall())
-            self._timed = TimedRows(
-                tiers=tuple(orjson.loads(meta.get("tiers", "[]"))),
-                domains=tuple(orjson.loads(meta.get("domains", "[]"))),
-                tree=self._execute("SELECT * FROM tree").fetchall(),
-                provision=self._execute("SELECT * FROM provision").fetchall(),
-            )
-        return self._timed
+    def timed(self, within: str | None = None) -> TimedRows:
+        """The regions and documents a status as of a year is computed from: all of them (read
+        once), or those the cells of ``within`` (a region IRI) and the regions under it can
+        rest on: the documents of those regions and of their ancestors, and every document
+        some region is named as following (a province's documents, not the nation's 20,000)."""
+        if self._timed is not None:
+            return self._timed
+        meta = dict(self._execute("SELECT key, value FROM meta").fetchall())
+        tree = self._execute("SELECT * FROM tree").fetchall()
+        if within is None:
+            provision = self._execute("SELECT * FROM provision").fetchall()
+        else:
+            scope = _scope(tree, within)
+            provision = self._execute("SELECT * FROM provision WHERE follows != '[]'").fetchall()
+            ordered = sorted(scope)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                provision += self._execute(
+                    f"SELECT * FROM provision WHERE holder IN ({marks}) AND follows = '[]'",
+                    chunk,
+                ).fetchall()
+        rows = TimedRows(
+            tiers=tuple(orjson.loads(meta.get("tiers", "[]"))),
+            domains=tuple(orjson.loads(meta.get("domains", "[]"))),
+            tree=tree,
+            provision=sorted(provision),
+        )
+        if within is None:
+            self._timed = rows
+        return rows
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
         """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""
