@@ -49,6 +49,9 @@ def test_documents_carry_their_entry_into_force_from_their_date_or_year(
     xsd = "http://www.w3.org/2001/XMLSchema#"
     assert found["甘政办发〔2015〕80号"] == ("2015", f"{xsd}gYear")
     assert found["甘政办发〔2021〕117号"] == ("2021-12-30", f"{xsd}date")
+    # S0 §1.4 ¶2 (l.51): "the implementation of the Measures for Corporate Pensions in
+    # February 2018": the one entry into force a source states.
+    assert found["人力资源社会保障部 财政部令第36号"] == ("2018-02", f"{xsd}gYearMonth")
     undated = store.select(
         """PREFIX eli: <http://data.europa.eu/eli/ontology#>
         PREFIX pg: <https://w3id.org/policygraph/def#>

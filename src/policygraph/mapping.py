@@ -416,9 +416,18 @@ class Mapper:
             self.graph_of(row, "date").add(
                 (node, ELI.date_document, Literal(date, datatype=XSD.date))
             )
-        # In force from its date, else its year: no source in the data gives an entry into
-        # force, a cessation or a repeal, so this is the assumption DESIGN §7 names.
-        if row.get("date"):
+        # In force from when a source says (in_force), else from its date or year: the
+        # assumption DESIGN §7 names, where no source gives an entry into force.
+        if row.get("in_force"):
+            when, kind = cells.partial_date(row, "in_force")
+            if year and when[:4] < year:
+                raise row.error(
+                    "in_force", f"in force {when}, before its year {year}", "fix either"
+                )
+            self.graph_of(row, "in_force").add(
+                (node, ELI.first_date_entry_in_force, Literal(when, datatype=XSD[kind]))
+            )
+        elif row.get("date"):
             self.graph_of(row, "date").add(
                 (node, ELI.first_date_entry_in_force, Literal(row.get("date"), datatype=XSD.date))
             )

@@ -11,6 +11,7 @@ evidence or fall-back that entered force that year, and those that left it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import URIRef
 
@@ -138,7 +139,7 @@ def timeline_of(table: GapTable, code: str, *, domain: str | None = None) -> Tim
         raise QueryError(
             f"--domain: unknown domain {domain!r}; use one of {', '.join(timed.index.domains)}"
         )
-    node = URIRef(row.region)
+    node = cast("URIRef", row.region)  # a str, as every key of the index (policygraph.asof)
     since = timed.index.start.get(node)
     first = since if since is not None else min(timed.years, default=0)
     tiers = sorted(timed.index.tiers, key=lambda t: TIERS.index(t) if t in TIERS else 9)
