@@ -417,3 +417,52 @@ def test_as_of_within_a_region_reads_only_its_documents_and_says_what_the_whole_
         assert scoped.gaps == [g for g in whole.gaps if g.code in inside]
     finally:
         fresh.close()
+
+
+def test_a_cessation_or_repeal_in_an_rdf_file_ends_a_document(
+    invoke: Invoke, data_copy: Path
+) -> None:
+    """No source in the bundled data ends a document; data that does, as ELI, is honoured."""
+    (data_copy / "validity.ttl").write_text(
+        """@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/policygraph/eli/620721/2014/sunan-residents-pension-plan>
+    eli:date_no_longer_in_force "2017-01-01"^^xsd:date .
+<https://w3id.org/policygraph/eli/620000/2015/commercial-health-insurance-opinions>
+    eli:repealed_by <https://w3id.org/policygraph/eli/620000/2018/commercial-pension-opinions> .
+""",
+        encoding="utf-8",
+    )
+    result = invoke("timeline", "620721", "--format", "json", data=data_copy)
+    assert result.exit_code == 0, result.stderr
+    insurance = json.loads(result.stdout)["tiers"]["insurance"]["changes"]
+    assert [(c["year"], c["status"]) for c in insurance] == [
+        (1991, "inherited"),
+        (2014, "own"),
+        (2017, "inherited"),
+    ]
+    assert insurance[2]["left"][0]["iri"].endswith("/sunan-residents-pension-plan")
+    gansu = invoke(
+        "gaps",
+        "--level",
+        "provincial",
+        "--within",
+        "620000",
+        "--as-of",
+        "2018",
+        "--format",
+        "json",
+        data=data_copy,
+    )
+    (region,) = json.loads(gansu.stdout)["regions"]
+    (commercial,) = [c for c in region["cells"] if c["tier"] == "commercial"]
+    assert [d["number"] for d in commercial["evidence"]] == ["甘政办发〔2018〕162号"]
+
+
+def test_as_of_on_a_sparql_endpoint_is_refused_in_one_line(invoke: Invoke) -> None:
+    result = invoke("gaps", "--as-of", "2014", store="sparql:http://127.0.0.1:9/sparql")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: a status as of a year is computed from a local store's gap table; "
+        "use --store oxigraph:DIR or memory\n"
+    )

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib.term import Node
 
 from policygraph.asof import ASSUMPTION, cells_as_of
-from policygraph.errors import StoreError
+from policygraph.errors import QueryError
 from policygraph.frames import dataframe
 from policygraph.gaptable import CellRow, GapTable, latest_populations
 from policygraph.queries import load, region_code, resolve, run_query
@@ -287,7 +287,7 @@ def find_gaps(
             given, terms = resolve(store, load("gaps/provision"), params)
             gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
         elif as_of is not None:
-            raise StoreError(
+            raise QueryError(
                 "a status as of a year is computed from a local store's gap table; "
                 "use --store oxigraph:DIR or memory"
             )

@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from policygraph.asof import ASSUMPTION, TimedIndex, timed_index
 from policygraph.derive import Cell, cell
-from policygraph.errors import QueryError, StoreError
+from policygraph.errors import QueryError
 from policygraph.gaps import TIERS, Document
 from policygraph.gaptable import GapTable
 from policygraph.queries import region_code
@@ -119,7 +119,7 @@ def region_timeline(store: GraphStore, region: str, *, domain: str | None = None
     code = region_code(store, region, option="REGION")
     table = store.gap_table()
     if table is None:
-        raise StoreError(
+        raise QueryError(
             "a timeline is computed from a local store's gap table; use --store oxigraph:DIR "
             "or memory"
         )
