@@ -7,7 +7,7 @@ force (:class:`~policygraph.gaptable.TimedRows`). A status as of a year is the d
 :func:`~policygraph.derive.cell` over those rows with a year filter: the same definitions,
 evidence and fall-backs, no second implementation, and no rebuild per question. A document is in
 force from its entry into force (``eli:first_date_entry_in_force``), which the bundled data takes
-from its date or year because no source gives one: an assumption that reports state
+from its date or year where no source gives one: an assumption that reports state
 (:data:`ASSUMPTION`). A document with no year counts in no year's status.
 """
 
@@ -27,9 +27,9 @@ from policygraph.gaptable import CellRow, GapTable, TimedRows
 __all__ = ["ASSUMPTION", "TimedIndex", "cells_as_of", "timed_index"]
 
 ASSUMPTION = (
-    "documents are taken to be in force from their year (or date) on: no source in the data "
-    "gives an entry into force, a cessation or a repeal; documents with no year count in no "
-    "year's status"
+    "documents are taken to be in force from their year (or date) on, unless a source says when "
+    "they took effect, and to stay in force: no source in the data gives a cessation or a "
+    "repeal; documents with no year count in no year's status"
 )
 
 
