@@ -133,6 +133,8 @@ def test_gaps_as_of_on_the_command_line_names_the_year_and_the_assumption(invoke
     )
     assert data["filters"]["as_of"] == "2014"
     assert "assumption" in data["filters"]
+    markdown = invoke("gaps", "--within", "620000", "--as-of", "2014", "--format", "md").stdout
+    assert markdown.startswith("As of 2014: documents are taken to be in force from their year")
 
 
 def test_a_bad_year_is_one_line_and_exit_2(invoke: Invoke) -> None:

@@ -115,6 +115,10 @@ class Index:
                 if region != doc.holder:
                     self.by_follower[region].append(doc)
         self._providing: dict[tuple[URIRef, str, str | None, int | None], tuple[URIRef, ...]] = {}
+        self._above: dict[
+            tuple[tuple[URIRef, ...], str, str | None, int | None],
+            tuple[tuple[int, URIRef] | None, frozenset[URIRef]],
+        ] = {}
 
     @classmethod
     def read(cls, dataset: StoreView) -> Index:
@@ -146,6 +150,25 @@ class Index:
         """Whether the region's code was in use in ``year`` (None: today)."""
         first = self.start.get(region)
         return year is None or first is None or first <= year
+
+    def above(
+        self, chain: tuple[URIRef, ...], tier: str, domain: str | None, year: int | None
+    ) -> tuple[tuple[int, URIRef] | None, frozenset[URIRef]]:
+        """What the ancestors ``chain`` (nearest first) provide for the cell: the nearest that
+        provides, as (level rank, region), and all their documents; once per chain, since every
+        county under a prefecture asks the same (3,000 counties, 370 chains)."""
+        key = (chain, tier, domain, year)
+        found = self._above.get(key)
+        if found is None:
+            nearest: tuple[int, URIRef] | None = None
+            inherited: set[URIRef] = set()
+            for ancestor in chain:
+                docs = self.providing(ancestor, tier, domain, year)
+                if docs and nearest is None:
+                    nearest = (_rank(self, ancestor), ancestor)
+                inherited.update(docs)
+            found = self._above[key] = (nearest, frozenset(inherited))
+        return found
 
     def providing(
         self, holder: URIRef, tier: str, domain: str | None, year: int | None = None
@@ -260,20 +283,14 @@ def cell(
         d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain) and d.in_force(year)
     ]
     dedicated = sum(d.dedicated for d in own)
-    inherited: set[URIRef] = set()
-    nearest: tuple[int, URIRef] | None = None  # (level rank, ancestor) of the nearest provider
-    for ancestor in index.ancestors(region):
-        found = index.providing(ancestor, tier, domain, year)
-        if found and nearest is None:
-            nearest = (_rank(index, ancestor), ancestor)
-        inherited.update(found)
+    nearest, above = index.above(tuple(index.ancestors(region)), tier, domain, year)
     following = [
         d
         for d in index.by_follower.get(region, ())
         if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
     ]
     followed = sorted({d.iri for d in following})
-    inherited.update(followed)
+    inherited = above.union(followed) if followed else above
     followed_rank = min((_rank(index, d.holder) for d in following), default=len(LEVELS))
     fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
     listed = set(followed)
@@ -291,7 +308,7 @@ def cell(
         inherited=len(inherited),
         fallback_region=fallback_region,
         fallback=tuple(sorted(listed)),
-        rest=len(inherited - listed),
+        rest=len(inherited) - len(listed),  # every listed document is an inherited one
     )
 
 

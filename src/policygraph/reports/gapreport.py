@@ -230,6 +230,8 @@ def _markdown_provinces(overview: Overview) -> list[str]:
 def to_markdown(report: GapReport) -> str:
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     lines = _markdown_provinces(report.overview) if report.overview is not None else []
+    if "as_of" in report.filters:  # a status of another year must not pass for today's
+        lines[:0] = [f"As of {report.filters['as_of']}: {report.filters['assumption']}.", ""]
     lines.append("| code | region | surveyed | population | " + " | ".join(tiers) + " |")
     lines.append("|---|---|---|---:|" + "---|" * len(tiers))
     for cells in by_region(report):
