@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import orjson
 from rdflib import URIRef
 
 from policygraph.derive import Cell, Doc, Index, cell
-from policygraph.gaptable import CellRow, GapTable, TimedRows
+from policygraph.gaptable import CellRow, DocumentRow, GapTable, TimedRows
+from policygraph.queries import run_query
+from policygraph.store.base import GraphStore
 
-__all__ = ["ASSUMPTION", "TimedIndex", "cells_as_of", "timed_index"]
+__all__ = ["ASSUMPTION", "TimedIndex", "cells_as_of", "cells_of", "query_index", "timed_index"]
 
 ASSUMPTION = (
     "documents are taken to be in force from their year (or date) on, unless a source says when "
@@ -162,7 +164,18 @@ def cells_as_of(
 ) -> Iterator[CellRow]:
     """The cells of ``regions`` (from :meth:`GapTable.regions`; all of them ``within`` that
     region IRI, if given) as of ``year``: regions whose code was not yet in use are left out."""
-    timed = timed_index(table, within)
+    return cells_of(timed_index(table, within), regions, year, tier=tier, domain=domain)
+
+
+def cells_of(
+    timed: TimedIndex,
+    regions: Iterable[CellRow],
+    year: int,
+    *,
+    tier: str | None = None,
+    domain: str | None = None,
+) -> Iterator[CellRow]:
+    """The cells of ``regions`` as of ``year`` over ``timed``."""
     index = timed.index
     tiers = [tier] if tier else index.tiers
     for region in regions:
@@ -171,3 +184,89 @@ def cells_as_of(
             continue
         for one in tiers:
             yield row_of(timed, region, cell(index, node, one, domain or None, year))
+
+
+_SCHEME = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?concept WHERE { ?concept skos:inScheme <https://w3id.org/policygraph/id/%s> }
+"""
+
+
+def _slug(term: object) -> str:
+    return str(term).rsplit("/", 1)[-1] if term is not None else ""
+
+
+def _year(term: object) -> int | None:
+    text = str(term) if term is not None else ""
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def query_index(store: GraphStore) -> tuple[TimedIndex, dict[int, DocumentRow]]:
+    """The index and the documents' rows as the gap table holds them, read with the named
+    queries ``gaps/region-tree`` and ``gaps/validity`` (a store without a gap table)."""
+    tree: dict[str, tuple[Any, ...]] = {}
+    for row in run_query(store, "gaps/region-tree", {}).dicts():
+        iri = str(row["region"])
+        if iri not in tree:
+            parent = str(row["parent"]) if row["parent"] is not None else ""
+            tree[iri] = (iri, str(row["code"]), _slug(row["level"]), parent, _year(row["since"]))
+    docs: dict[str, dict[str, Any]] = {}
+    for row in run_query(store, "gaps/validity", {}).dicts():
+        iri = str(row["document"])
+        doc = docs.setdefault(iri, {"row": row, "tiers": set(), "domains": set(), "follows": set()})
+        for key, name in (("tiers", "tier"), ("domains", "domain")):
+            if row[name] is not None:
+                doc[key].add(_slug(row[name]))
+        if row["follows"] is not None:
+            doc["follows"].add(str(row["follows"]))
+    shown = sorted(iri for iri, doc in docs.items() if _shown(doc["row"], tree))
+    ids = {iri: i for i, iri in enumerate(shown)}
+    provision = []
+    for iri, doc in sorted(docs.items()):
+        row = doc["row"]
+        start = _year(row["inForce"]) if row["inForce"] is not None else _year(row["year"])
+        ends = [y for y in (_year(row["ended"]), _year(row["repealFrom"])) if y is not None]
+        provision.append(
+            (
+                iri,
+                ids.get(iri),
+                str(row["holder"]),
+                int(_slug(row["specificity"]) == "dedicated"),
+                ";".join(sorted(doc["tiers"])),
+                ";".join(sorted(doc["domains"])),
+                orjson.dumps(sorted(doc["follows"])).decode(),
+                start,
+                min(ends, default=None),
+            )
+        )
+    schemes = {
+        name: tuple(sorted(_slug(c) for (c,) in store.select(_SCHEME % name)))
+        for name in ("tier", "domain")
+    }
+    rows = TimedRows(schemes["tier"], schemes["domain"], list(tree.values()), provision)
+    documents = {
+        ids[iri]: DocumentRow(
+            iri=iri,
+            title=str(row["title"]),
+            number=str(row["number"] or ""),
+            year=str(row["year"] or ""),
+            specificity=_slug(row["specificity"]),
+            holder=str(row["holderCode"]),
+            holder_label=str(row["holderLabel"]),
+            holder_level=_slug(row["holderLevel"]),
+        )
+        for iri, doc in docs.items()
+        if iri in ids and (row := doc["row"]) is not None
+    }
+    return _index(rows), documents
+
+
+def _shown(row: dict[str, Any], tree: dict[str, tuple[Any, ...]]) -> bool:
+    """Whether a report can list the document: what the gap table and ``gaps/provision`` need
+    (a holder that is a region with code, English label and level; a title; a specificity)."""
+    return (
+        str(row["holder"]) in tree
+        and all(row[k] is not None for k in ("title", "specificity", "holderCode"))
+        and row["holderLabel"] is not None
+        and row["holderLevel"] is not None
+    )

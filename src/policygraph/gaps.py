@@ -16,12 +16,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rdflib import URIRef
 from rdflib.term import Node
 
-from policygraph.asof import ASSUMPTION, cells_as_of
-from policygraph.errors import QueryError
+from policygraph.asof import ASSUMPTION, cells_as_of, cells_of, query_index
 from policygraph.frames import dataframe
-from policygraph.gaptable import CellRow, GapTable, latest_populations
+from policygraph.gaptable import CellRow, DocumentRow, GapTable, latest_populations
 from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
@@ -287,10 +287,7 @@ def find_gaps(
             given, terms = resolve(store, load("gaps/provision"), params)
             gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
         elif as_of is not None:
-            raise QueryError(
-                "a status as of a year is computed from a local store's gap table; "
-                "use --store oxigraph:DIR or memory"
-            )
+            gaps += _from_queries_as_of(store, params, status, as_of)
         else:
             gaps += _from_queries(store, params, status)
     if table is None:  # the gap table carries each region's population; the queries do not
@@ -406,10 +403,54 @@ def _from_table(
     claims: dict[tuple[str, str], list[ClaimCheck]] = {}
     for code, cell_tier, *check in table.claims(tier):
         claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
+    ids = {i for row in rows for i in row.evidence} | {i for row in rows for i, _ in row.fallback}
+    return _gaps_of(rows, table.documents(ids), claims)
+
+
+def _from_queries_as_of(
+    store: GraphStore, params: dict[str, str], status: str | None, as_of: int
+) -> list[Gap]:
+    """The report's cells as of a year on a store without a gap table (a SPARQL endpoint): the
+    regions as ``gaps/coverage-matrix`` lists them, the documents and regions in time from
+    ``gaps/validity`` and ``gaps/region-tree``, the same computation as from the table."""
+    timed, documents = query_index(store)
+    regions: dict[str, CellRow] = {}
+    for row in run_query(store, "gaps/coverage-matrix", params).dicts():
+        regions.setdefault(
+            _text(row["code"]),
+            CellRow(
+                region=_text(row["region"]),
+                code=_text(row["code"]),
+                label=_text(row["label"]),
+                level=params["level"],
+                surveyed=_text(row["surveyed"]).lower() == "true",
+                parent=_text(row["parentCode"]),
+                parent_label=_text(row["parentLabel"]),
+                label_zh=_text(row["labelZh"]),
+                autonomous=_text(row["autonomous"]).lower() == "true",
+                tier="",
+                status="",
+                rest=0,
+                evidence=(),
+                fallback=(),
+            ),
+        )
+    tier = _slug(URIRef(params["tier"])) if params.get("tier") else None
+    domain = _slug(URIRef(params["domain"])) if params.get("domain") else None
+    listed = cells_of(timed, regions.values(), as_of, tier=tier, domain=domain)
+    rows = [row for row in listed if not status or row.status == status]
+    return _gaps_of(rows, documents, _claims(store, params.get("tier")))
+
+
+def _gaps_of(
+    rows: list[CellRow],
+    documents: dict[int, DocumentRow],
+    claims: dict[tuple[str, str], list[ClaimCheck]],
+) -> list[Gap]:
+    """Gaps of table rows, their documents given by id."""
     # Each document once per relation it is shown with (the same value in every cell).
     evidence_ids = {i for row in rows for i in row.evidence}
     fallback_pairs = {pair for row in rows for pair in row.fallback}
-    documents = table.documents(evidence_ids | {i for i, _ in fallback_pairs})
 
     def document(i: int, relation: str) -> Document:
         d = documents[i]
