@@ -12,6 +12,7 @@ each reading the national backbone (``--national`` on every command):
   (wall seconds and peak RSS from /usr/bin/time; the quad count from its first line);
 - full report: ``gaps --all --format json`` on the built store (wall, peak RSS, bytes written);
 - one province: ``gaps --within 620000`` (wall);
+- as-of report, as-of province: the same two with ``--as-of 2012`` (wall);
 - warm named query: ``gaps/no-dedicated-policy`` with tier=commercial, autonomous=true through
   the Python API, once to warm up, then the median of 5 runs (milliseconds);
 - rdflib: the same question on rdflib's in-memory store: parsing the store's N-Triples export
@@ -54,6 +55,8 @@ from generate import BUNDLED_DATA, DIVISIONS, OUTPUT_NAME, SCALES, Summary, gene
 
 REPO = Path(__file__).resolve().parents[1]
 PROVINCE = "620000"
+#: The year of the as-of columns: about half the generated documents (2000-2024) in force.
+AS_OF = "2012"
 NOTE_ROW = ["region:620923", "Benchmark edit: one appended note.", "", "s0", "benchmark"]
 QUERY_NAME = "gaps/no-dedicated-policy"
 QUERY_PARAMS = {"tier": "commercial", "autonomous": "true"}
@@ -71,6 +74,8 @@ COLUMNS = (
     "report peak",
     "report bytes",
     "one province",
+    "as-of report",
+    "as-of province",
     "warm query",
     "rdflib parse",
     "rdflib query",
@@ -362,6 +367,11 @@ def measure_reports(row: Row, base: list[str], work: Path, scale: str, timeout: 
     row.cells["report bytes"] = outcome.cell(f"{report.stat().st_size:,}")
     outcome = run([*base, "gaps", "--within", PROVINCE], timeout, stdout=Path(os.devnull))
     row.cells["one province"] = seconds(outcome)
+    as_of = ["--as-of", AS_OF]
+    outcome = run([*base, "gaps", "--all", "--format", "json", *as_of], timeout, Path(os.devnull))
+    row.cells["as-of report"] = seconds(outcome)
+    outcome = run([*base, "gaps", "--within", PROVINCE, *as_of], timeout, Path(os.devnull))
+    row.cells["as-of province"] = seconds(outcome)
 
 
 def measure_warm_query(row: Row, store: Path, data: Path, timeout: float) -> Answer | None:

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),
     ("store",),
     ("queries",),
-    ("gaps", "stats", "export", "push"),
+    ("gaps", "asof", "timeline", "compare", "stats", "export", "push"),
     ("reports",),
     ("serve", "querypage"),
     ("pipeline", "docimport"),

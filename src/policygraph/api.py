@@ -22,6 +22,7 @@ from policygraph.progress import Progress
 from policygraph.queries import QueryResult, find_regions, library, load, parse_named, run_query
 from policygraph.regionnames import RegionInfo
 from policygraph.store.base import GraphStore
+from policygraph.timeline import Timeline, region_timeline
 
 __all__ = ["PolicyGraph", "open"]
 
@@ -66,9 +67,11 @@ class PolicyGraph:
         status: str | None = None,
         every_cell: bool = True,
         sort: str = "code",
+        as_of: int | None = None,
     ) -> GapReport:
         """The gap report, one :class:`~policygraph.gaps.Gap` per region × tier, filtered as
-        ``policygraph gaps`` filters it (``within`` a code or a name: 肃北, Subei)."""
+        ``policygraph gaps`` filters it (``within`` a code or a name: 肃北, Subei); ``as_of`` a
+        year: the status with only the documents in force then (``gaps --as-of``)."""
         return find_gaps(
             self.store,
             level=level,
@@ -79,7 +82,13 @@ class PolicyGraph:
             status=status,
             every_cell=every_cell,
             sort=sort,
+            as_of=as_of,
         )
+
+    def timeline(self, region: str, *, domain: str | None = None) -> Timeline:
+        """For each tier of ``region`` (a code or a name), the years its gap status changed and
+        the documents that changed it (``policygraph timeline``)."""
+        return region_timeline(self.store, region, domain=domain)
 
     def regions(self, text: str, *, limit: int = 20) -> list[RegionInfo]:
         """The regions whose names (Chinese, short, English, pinyin, aliases) or code match

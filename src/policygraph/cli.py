@@ -122,6 +122,15 @@ within_option = click.option(
     "links them.",
 )
 
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.IntRange(1000, 2999),
+    metavar="YEAR",
+    help="Status as of YEAR: only the documents in force then (from their year on, unless a "
+    "source says otherwise) and the regions whose code was in use.",
+)
+
 
 def _progress() -> Progress | None:
     """Phase lines on stderr for work past two seconds (:mod:`policygraph.progress`): on a
@@ -471,11 +480,21 @@ def query(
     show_default=True,
     help="Order of the regions (population: largest first).",
 )
+@as_of_option
+@click.option(
+    "--compare",
+    "old",
+    type=click.Path(exists=True, path_type=Path),
+    metavar="OLD",
+    help="List the cells whose status or fall-back changed since OLD (a report written by "
+    "--format json, or a store directory), with the documents added or removed; exit 0 when "
+    "nothing changed, 1 when something did.",
+)
 @click.option("--format", "fmt", type=click.Choice(GAP_FORMATS), default="text", show_default=True)
 @lang_option
-@pass_context
+@click.pass_context
 def gaps(
-    obj: Context,
+    ctx: click.Context,
     levels: tuple[str, ...],
     tier: str | None,
     domain: str | None,
@@ -484,12 +503,29 @@ def gaps(
     status: str | None,
     every_cell: bool,
     sort: str,
+    as_of: int | None,
+    old: Path | None,
     fmt: str,
     lang: str,
 ) -> None:
     """The gap report: region × tier status, evidence, fall-backs and the sources' claims."""
+    obj: Context = ctx.obj
     if not levels:
         levels = ("prefectural", "county") if autonomous else ("county",)
+    if old is not None:
+        _compare(
+            ctx,
+            old,
+            fmt,
+            level=levels,
+            tier=tier,
+            domain=domain,
+            within=within,
+            autonomous=autonomous,
+            as_of=as_of,
+            status=status,
+        )
+        return
     with (
         open_store(obj.store, obj.inputs, progress=_progress()) as store,
         _options(tier="--tier", domain="--domain", within="--within", level="--level"),
@@ -504,6 +540,7 @@ def gaps(
             status=status,
             every_cell=every_cell or within is not None or not obj.inputs.national,
             sort=sort,
+            as_of=as_of,
         )
         words = language(store, lang)
     # color=True: written as rendered (click would otherwise scan 30 MB of a national JSON
@@ -531,6 +568,48 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
     if not found:
         click.echo(f"no region has a name like {text!r}", err=True)
     click.echo(render_regions(found, fmt), nl=False)
+
+
+def _compare(ctx: click.Context, old: Path, fmt: str, **filters: Any) -> None:
+    """``gaps --compare``: exit 0 when nothing changed, 1 when something did, 2 on an error."""
+    from policygraph.compare import compare_with
+    from policygraph.reports.comparison import FORMATS, render
+
+    if fmt not in FORMATS or filters.pop("status"):
+        raise QueryError(
+            f"--compare lists changed cells in {' or '.join(FORMATS)}, every status; "
+            "drop --status and choose --format text or json"
+        )
+    obj: Context = ctx.obj
+    try:
+        with (
+            open_store(obj.store, obj.inputs, progress=_progress()) as store,
+            _options(tier="--tier", domain="--domain", within="--within", level="--level"),
+        ):
+            found = compare_with(store, old, **filters)
+    except PolicyGraphError as exc:  # exit 1 means "changed" here: every error is 2
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    click.echo(render(found, fmt), nl=False, color=True)
+    ctx.exit(1 if found.changed else 0)
+
+
+@cli.command()
+@click.argument("region", metavar="REGION")
+@click.option("--domain", help="One risk domain, e.g. pension or medical [default: any].")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+@pass_context
+def timeline(obj: Context, region: str, domain: str | None, fmt: str) -> None:
+    """For each tier of REGION (a code or a name), the years its gap status changed and the
+    documents that changed it."""
+    from policygraph.reports.timelines import render as render_timeline
+    from policygraph.timeline import region_timeline
+
+    with open_store(obj.store, obj.inputs, progress=_progress()) as store:
+        found = region_timeline(store, region, domain=domain)
+    click.echo(render_timeline(found, fmt), nl=False)
 
 
 @cli.command(name="viz")

@@ -65,29 +65,48 @@ class Doc:
     tiers: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
     follows: set[URIRef] = field(default_factory=set)  # regions it is relevant for
+    #: The first year in force (its entry into force, else its year); None: no year is known.
+    start: int | None = None
+    #: The first year no longer in force (ceased or repealed), None while no source says so.
+    end: int | None = None
+
+    def in_force(self, year: int | None) -> bool:
+        """In force in ``year`` (None: today, every document). A document with no year cannot
+        be placed in time and counts in no year's status."""
+        if year is None:
+            return True
+        return (
+            self.start is not None and self.start <= year and (self.end is None or year < self.end)
+        )
+
+
+def _year(value: object) -> int | None:
+    """The year of an xsd:gYear, xsd:gYearMonth or xsd:date literal (its first four digits)."""
+    text = str(value)
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
 
 
 class Index:
-    """What the cells need, read once from the dataset: regions, parents, levels, documents."""
+    """What the cells need: regions, parents, levels, documents (read once from a dataset by
+    :meth:`read`, or from the gap table's rows for a status as of a year)."""
 
-    def __init__(self, dataset: StoreView) -> None:
-        self.tiers = sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier")))
-        self.domains = sorted(
-            ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
-        )
-        self.regions: dict[URIRef, str] = {}  # region → code
-        for region, code in dataset.subject_objects(SKOS.notation):
-            if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
-                self.regions[region] = str(code)
-        self.level = {
-            r: ns.slug(level) for r, level in dataset.subject_objects(PG.level) if r in self.regions
-        }
-        self.parent = {
-            r: p
-            for r, p in dataset.subject_objects(SKOS.broader)
-            if r in self.regions and isinstance(p, URIRef)
-        }
-        self.docs = self._documents(dataset)
+    def __init__(
+        self,
+        *,
+        tiers: list[str],
+        domains: list[str],
+        regions: dict[URIRef, str],
+        level: dict[URIRef, str],
+        parent: dict[URIRef, URIRef],
+        docs: list[Doc],
+        surveyed: set[URIRef],
+        start: dict[URIRef, int] | None = None,
+    ) -> None:
+        self.tiers, self.domains = tiers, domains
+        self.regions = regions  # region → code
+        self.level, self.parent, self.docs, self.surveyed = level, parent, docs, surveyed
+        #: Region → the first year its code was in use (pg:inUseFrom), where the graph says.
+        self.start = start or {}
         self.by_holder: dict[URIRef, list[Doc]] = defaultdict(list)
         self.by_follower: dict[URIRef, list[Doc]] = defaultdict(list)
         for doc in self.docs:
@@ -95,36 +114,76 @@ class Index:
             for region in doc.follows:
                 if region != doc.holder:
                     self.by_follower[region].append(doc)
-        self.surveyed = self._surveyed(dataset)
-        self._providing: dict[tuple[URIRef, str, str | None], tuple[URIRef, ...]] = {}
+        self._providing: dict[tuple[URIRef, str, str | None, int | None], tuple[URIRef, ...]] = {}
+        self._above: dict[
+            tuple[tuple[URIRef, ...], str, str | None, int | None],
+            tuple[tuple[int, URIRef] | None, frozenset[URIRef]],
+        ] = {}
 
-    def providing(self, holder: URIRef, tier: str, domain: str | None) -> tuple[URIRef, ...]:
-        """The dedicated documents of ``holder`` that cover the tier (and domain), once each: a
-        province's or the nation's list is asked for by every county under it."""
-        key = (holder, tier, domain)
+    @classmethod
+    def read(cls, dataset: StoreView) -> Index:
+        regions: dict[URIRef, str] = {}
+        for region, code in dataset.subject_objects(SKOS.notation):
+            if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
+                regions[region] = str(code)
+        start = {
+            r: found
+            for r, value in dataset.values(PG.inUseFrom).items()
+            if r in regions and (found := _year(value)) is not None
+        }
+        index = cls(
+            tiers=sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier"))),
+            domains=sorted(
+                ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
+            ),
+            regions=regions,
+            level={r: ns.slug(lv) for r, lv in dataset.values(PG.level).items() if r in regions},
+            parent=_parents(dataset, regions),
+            docs=_documents(dataset),
+            surveyed=set(),
+            start=start,
+        )
+        index.surveyed = index._surveyed(dataset)
+        return index
+
+    def exists(self, region: URIRef, year: int | None) -> bool:
+        """Whether the region's code was in use in ``year`` (None: today)."""
+        first = self.start.get(region)
+        return year is None or first is None or first <= year
+
+    def above(
+        self, chain: tuple[URIRef, ...], tier: str, domain: str | None, year: int | None
+    ) -> tuple[tuple[int, URIRef] | None, frozenset[URIRef]]:
+        """What the ancestors ``chain`` (nearest first) provide for the cell: the nearest that
+        provides, as (level rank, region), and all their documents; once per chain, since every
+        county under a prefecture asks the same (3,000 counties, 370 chains)."""
+        key = (chain, tier, domain, year)
+        found = self._above.get(key)
+        if found is None:
+            nearest: tuple[int, URIRef] | None = None
+            inherited: set[URIRef] = set()
+            for ancestor in chain:
+                docs = self.providing(ancestor, tier, domain, year)
+                if docs and nearest is None:
+                    nearest = (_rank(self, ancestor), ancestor)
+                inherited.update(docs)
+            found = self._above[key] = (nearest, frozenset(inherited))
+        return found
+
+    def providing(
+        self, holder: URIRef, tier: str, domain: str | None, year: int | None = None
+    ) -> tuple[URIRef, ...]:
+        """The dedicated documents of ``holder`` that cover the tier (and domain), in force in
+        ``year``, once each: a province's or the nation's list is asked for by every county."""
+        key = (holder, tier, domain, year)
         found = self._providing.get(key)
         if found is None:
             found = self._providing[key] = tuple(
                 d.iri
                 for d in self.by_holder.get(holder, ())
-                if d.dedicated and _covers(d, tier, domain)
+                if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
             )
         return found
-
-    def _documents(self, dataset: StoreView) -> list[Doc]:
-        docs: dict[Node, Doc] = {}
-        for doc, holder in dataset.subject_objects(ELI.jurisdiction):
-            if isinstance(doc, URIRef) and isinstance(holder, URIRef):
-                dedicated = (doc, PG.specificity, _DEDICATED) in dataset
-                docs[doc] = Doc(doc, holder, dedicated)
-        for predicate, attribute in ((PG.tier, "tiers"), (PG.domain, "domains")):
-            for subject, value in dataset.subject_objects(predicate):
-                if subject in docs:
-                    getattr(docs[subject], attribute).add(ns.slug(value))
-        for subject, region in dataset.subject_objects(ELI.relevant_for):
-            if subject in docs and isinstance(region, URIRef):
-                docs[subject].follows.add(region)
-        return sorted(docs.values(), key=lambda d: str(d.iri))
 
     def _surveyed(self, dataset: StoreView) -> set[URIRef]:
         # A code list or a census names every region without studying any (pg:ReferenceSource).
@@ -154,6 +213,46 @@ class Index:
             current = self.parent.get(current)
 
 
+def _parents(dataset: StoreView, regions: dict[URIRef, str]) -> dict[URIRef, URIRef]:
+    found: dict[URIRef, URIRef] = {}
+    for region, parent in dataset.subject_objects(SKOS.broader):
+        if isinstance(region, URIRef) and region in regions and isinstance(parent, URIRef):
+            found[region] = parent
+    return found
+
+
+def _documents(dataset: StoreView) -> list[Doc]:
+    docs: dict[Node, Doc] = {}
+    for doc, holder in dataset.subject_objects(ELI.jurisdiction):
+        if isinstance(doc, URIRef) and isinstance(holder, URIRef):
+            dedicated = (doc, PG.specificity, _DEDICATED) in dataset
+            docs[doc] = Doc(doc, holder, dedicated)
+    for predicate, attribute in ((PG.tier, "tiers"), (PG.domain, "domains")):
+        for subject, value in dataset.subject_objects(predicate):
+            if subject in docs:
+                getattr(docs[subject], attribute).add(ns.slug(value))
+    for subject, region in dataset.subject_objects(ELI.relevant_for):
+        if subject in docs and isinstance(region, URIRef):
+            docs[subject].follows.add(region)
+    # In force from its entry into force, else from its year (DESIGN §7: an assumption where
+    # no source gives one), until it ceased or the document repealing it took effect.
+    years = dataset.values(PG.year)
+    for subject, when in dataset.values(ELI.first_date_entry_in_force).items():
+        if subject in docs:
+            docs[subject].start = _year(when)
+    for entry in docs.values():
+        if entry.start is None and entry.iri in years:
+            entry.start = _year(years[entry.iri])
+    for subject, when in dataset.values(ELI.date_no_longer_in_force).items():
+        if subject in docs:
+            docs[subject].end = _year(when)
+    for subject, by in dataset.subject_objects(ELI.repealed_by):
+        if subject in docs and by in docs and (ends := docs[by].start) is not None:
+            current = docs[subject].end
+            docs[subject].end = ends if current is None else min(current, ends)
+    return sorted(docs.values(), key=lambda d: str(d.iri))
+
+
 @dataclass(frozen=True)
 class Cell:
     region: URIRef
@@ -175,33 +274,28 @@ def _covers(doc: Doc, tier: str, domain: str | None) -> bool:
     return domain is None or domain in doc.domains or _GENERAL_DOMAIN in doc.domains
 
 
-def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
-    """One cell, by the definitions of DESIGN §3 (see the module docstring)."""
-    own = [d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain)]
+def cell(
+    index: Index, region: URIRef, tier: str, domain: str | None, year: int | None = None
+) -> Cell:
+    """One cell, by the definitions of DESIGN §3 (see the module docstring), with only the
+    documents in force in ``year`` (None: every document, the status today)."""
+    own = [
+        d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain) and d.in_force(year)
+    ]
     dedicated = sum(d.dedicated for d in own)
-    inherited: set[URIRef] = set()
-    nearest: tuple[int, URIRef] | None = None  # (level rank, ancestor) of the nearest provider
-    for ancestor in index.ancestors(region):
-        found = index.providing(ancestor, tier, domain)
-        if found and nearest is None:
-            nearest = (_rank(index, ancestor), ancestor)
-        inherited.update(found)
-    followed = sorted(
-        {
-            d.iri
-            for d in index.by_follower.get(region, ())
-            if d.dedicated and _covers(d, tier, domain)
-        }
-    )
-    inherited.update(followed)
-    followed_rank = min(
-        (_rank(index, d.holder) for d in index.by_follower.get(region, ()) if d.iri in followed),
-        default=len(LEVELS),
-    )
+    nearest, above = index.above(tuple(index.ancestors(region)), tier, domain, year)
+    following = [
+        d
+        for d in index.by_follower.get(region, ())
+        if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
+    ]
+    followed = sorted({d.iri for d in following})
+    inherited = above.union(followed) if followed else above
+    followed_rank = min((_rank(index, d.holder) for d in following), default=len(LEVELS))
     fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
     listed = set(followed)
     if fallback_region is not None:
-        listed.update(index.providing(fallback_region, tier, domain))
+        listed.update(index.providing(fallback_region, tier, domain, year))
     status = "own" if dedicated else "general-only" if own else "inherited" if inherited else "none"
     return Cell(
         region=region,
@@ -214,7 +308,7 @@ def cell(index: Index, region: URIRef, tier: str, domain: str | None) -> Cell:
         inherited=len(inherited),
         fallback_region=fallback_region,
         fallback=tuple(sorted(listed)),
-        rest=len(inherited - listed),
+        rest=len(inherited) - len(listed),  # every listed document is an inherited one
     )
 
 
@@ -330,7 +424,7 @@ class Derived:
 
 def derive(dataset: StoreView, *, version: str, fingerprint: str) -> Derived:
     """The cells of ``dataset`` and what else goes into ``graph/derived`` (``ns.DERIVED_GRAPH``)."""
-    index = Index(dataset)
+    index = Index.read(dataset)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
     triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
     for region in sorted(index.regions, key=str):

@@ -12,14 +12,16 @@ into :class:`Gap` values.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rdflib import URIRef
 from rdflib.term import Node
 
+from policygraph.asof import ASSUMPTION, cells_as_of, cells_of, query_index
 from policygraph.frames import dataframe
-from policygraph.gaptable import GapTable, latest_populations
+from policygraph.gaptable import CellRow, DocumentRow, GapTable, latest_populations
 from policygraph.queries import load, region_code, resolve, run_query
 from policygraph.store.base import GraphStore
 
@@ -81,6 +83,16 @@ class ClaimCheck:
     locator: str
     comment: str
     counterexample: str = ""
+    #: The year of the claim's source, and the verdict as of that year: only the documents in
+    #: force then (a 2022 paper is not contradicted by a 2024 document).
+    year: str = ""
+    verdict_then: str = ""
+    counterexample_then: str = ""
+
+    @property
+    def differs_in_time(self) -> bool:
+        """Whether the verdict as of the source's year is not today's."""
+        return bool(self.verdict_then) and self.verdict_then != self.verdict
 
 
 @dataclass(frozen=True)
@@ -220,6 +232,9 @@ def _claims(store: GraphStore, tier: str | None) -> dict[tuple[str, str], list[C
             locator=_text(row["locator"]),
             comment=_text(row["comment"]),
             counterexample=_text(row["counterexample"]),
+            year=_text(row["year"]),
+            verdict_then=_text(row["verdictThen"]),
+            counterexample_then=_text(row["counterexampleThen"]),
         )
         found.setdefault((_text(row["code"]), _slug(row["tier"])), []).append(check)
     return found
@@ -241,6 +256,7 @@ def find_gaps(
     status: str | None = None,
     every_cell: bool = True,
     sort: str = "code",
+    as_of: int | None = None,
 ) -> GapReport:
     """The gap report for regions at ``level`` (one or several levels, filtered), one
     :class:`Gap` per region × tier: from the store's gap table where it has one, else from the
@@ -249,7 +265,9 @@ def find_gaps(
     With ``every_cell`` false, only the cells of surveyed regions are listed and the report
     carries an :class:`Overview` of them all (counts by status and province): at national scale
     most regions have no source, and "not surveyed" is not "no policy". ``sort`` is ``code`` or
-    ``population`` (largest first)."""
+    ``population`` (largest first). With ``as_of`` a year, every status is computed with only
+    the documents in force that year and the regions whose code was in use then
+    (:mod:`policygraph.asof`)."""
     levels = (level,) if isinstance(level, str) else tuple(level)
     if within:  # a code, an IRI or a name (肃北, Subei): the report names the code
         within = region_code(store, within, option="--within")
@@ -269,7 +287,9 @@ def find_gaps(
         if table is not None:
             # The named queries' checks and messages, and their terms (a code or an IRI alike).
             given, terms = resolve(store, load("gaps/provision"), params)
-            gaps += _from_table(table, terms, "autonomous" in given, status)
+            gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
+        elif as_of is not None:
+            gaps += _from_queries_as_of(store, params, status, as_of)
         else:
             gaps += _from_queries(store, params, status)
     if table is None:  # the gap table carries each region's population; the queries do not
@@ -279,6 +299,9 @@ def find_gaps(
     filters["level"] = ",".join(levels)
     if status:
         filters["status"] = status
+    if as_of is not None:
+        filters["as_of"] = str(as_of)
+        filters["assumption"] = ASSUMPTION
     overview = None
     if not every_cell:
         english, chinese = province_labels(store), province_labels(store, "zh-Hans")
@@ -405,28 +428,77 @@ def _overview(gaps: list[Gap]) -> Overview:
 
 
 def _from_table(
-    table: GapTable, terms: dict[str, Node], autonomous: bool, status: str | None
+    table: GapTable,
+    terms: dict[str, Node],
+    autonomous: bool,
+    status: str | None,
+    as_of: int | None = None,
 ) -> list[Gap]:
-    """The report's cells from the build's gap table (:mod:`policygraph.gaptable`)."""
+    """The report's cells from the build's gap table (:mod:`policygraph.gaptable`), as of a
+    year if given (:mod:`policygraph.asof`)."""
     tier = _slug(terms["tier"]) if "tier" in terms else None
-    rows = [
-        row
-        for row in table.cells(
-            level=_slug(terms["level"]),
-            tier=tier,
-            domain=_slug(terms["domain"]) if "domain" in terms else None,
-            within=str(terms["within"]) if "within" in terms else None,
-            autonomous=autonomous,
+    domain = _slug(terms["domain"]) if "domain" in terms else None
+    level, within = _slug(terms["level"]), str(terms["within"]) if "within" in terms else None
+    listed: Iterator[CellRow]
+    if as_of is None:
+        listed = table.cells(
+            level=level, tier=tier, domain=domain, within=within, autonomous=autonomous
         )
-        if not status or row.status == status
-    ]
+    else:
+        regions = table.regions(level=level, within=within, autonomous=autonomous)
+        listed = cells_as_of(table, as_of, regions, tier=tier, domain=domain, within=within)
+    rows = [row for row in listed if not status or row.status == status]
     claims: dict[tuple[str, str], list[ClaimCheck]] = {}
     for code, cell_tier, *check in table.claims(tier):
         claims.setdefault((code, cell_tier), []).append(ClaimCheck(*check))
+    ids = {i for row in rows for i in row.evidence} | {i for row in rows for i, _ in row.fallback}
+    return _gaps_of(rows, table.documents(ids), claims)
+
+
+def _from_queries_as_of(
+    store: GraphStore, params: dict[str, str], status: str | None, as_of: int
+) -> list[Gap]:
+    """The report's cells as of a year on a store without a gap table (a SPARQL endpoint): the
+    regions as ``gaps/coverage-matrix`` lists them, the documents and regions in time from
+    ``gaps/validity`` and ``gaps/region-tree``, the same computation as from the table."""
+    timed, documents = query_index(store)
+    regions: dict[str, CellRow] = {}
+    for row in run_query(store, "gaps/coverage-matrix", params).dicts():
+        regions.setdefault(
+            _text(row["code"]),
+            CellRow(
+                region=_text(row["region"]),
+                code=_text(row["code"]),
+                label=_text(row["label"]),
+                level=params["level"],
+                surveyed=_text(row["surveyed"]).lower() == "true",
+                parent=_text(row["parentCode"]),
+                parent_label=_text(row["parentLabel"]),
+                label_zh=_text(row["labelZh"]),
+                autonomous=_text(row["autonomous"]).lower() == "true",
+                tier="",
+                status="",
+                rest=0,
+                evidence=(),
+                fallback=(),
+            ),
+        )
+    tier = _slug(URIRef(params["tier"])) if params.get("tier") else None
+    domain = _slug(URIRef(params["domain"])) if params.get("domain") else None
+    listed = cells_of(timed, regions.values(), as_of, tier=tier, domain=domain)
+    rows = [row for row in listed if not status or row.status == status]
+    return _gaps_of(rows, documents, _claims(store, params.get("tier")))
+
+
+def _gaps_of(
+    rows: list[CellRow],
+    documents: dict[int, DocumentRow],
+    claims: dict[tuple[str, str], list[ClaimCheck]],
+) -> list[Gap]:
+    """Gaps of table rows, their documents given by id."""
     # Each document once per relation it is shown with (the same value in every cell).
     evidence_ids = {i for row in rows for i in row.evidence}
     fallback_pairs = {pair for row in rows for pair in row.fallback}
-    documents = table.documents(evidence_ids | {i for i, _ in fallback_pairs})
 
     def document(i: int, relation: str) -> Document:
         d = documents[i]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,7 +30,7 @@ from policygraph.regionnames import ALTERNATIVE, PREFERRED, RegionInfo, RegionNa
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-    from policygraph.derive import Cell, Index
+    from policygraph.derive import Cell, Doc, Index
     from policygraph.sources.rdffile import StoreView
 
 #: A region key: an IRI (the build) or a code (the named query).
@@ -39,9 +39,17 @@ K = TypeVar("K")
 # Reading the table (a gap report) needs neither rdflib nor the derivation: the functions that
 # write it at build time import them.
 
-__all__ = ["AUTONOMOUS", "CellRow", "DocumentRow", "GapTable", "TableRows", "table_rows"]
+__all__ = [
+    "AUTONOMOUS",
+    "CellRow",
+    "DocumentRow",
+    "GapTable",
+    "TableRows",
+    "TimedRows",
+    "table_rows",
+]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -63,16 +71,25 @@ CREATE TABLE document(
 CREATE TABLE cell(
     region INTEGER NOT NULL, tier TEXT NOT NULL, domain TEXT NOT NULL, status TEXT NOT NULL,
     rest INTEGER NOT NULL, evidence TEXT NOT NULL, fallback TEXT NOT NULL);
+CREATE TABLE tree(
+    iri TEXT NOT NULL, code TEXT NOT NULL, level TEXT NOT NULL, parent TEXT NOT NULL,
+    since INTEGER);
+CREATE TABLE provision(
+    iri TEXT NOT NULL, document INTEGER, holder TEXT NOT NULL, dedicated INTEGER NOT NULL,
+    tiers TEXT NOT NULL, domains TEXT NOT NULL, follows TEXT NOT NULL, since INTEGER,
+    until INTEGER);
 CREATE TABLE claim(
     code TEXT NOT NULL, tier TEXT NOT NULL, claim TEXT NOT NULL, id TEXT NOT NULL,
     kind TEXT NOT NULL, verdict TEXT NOT NULL, locator TEXT NOT NULL, comment TEXT NOT NULL,
-    counterexample TEXT NOT NULL);
+    counterexample TEXT NOT NULL, year TEXT NOT NULL, verdict_then TEXT NOT NULL,
+    counterexample_then TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
 CREATE INDEX cell_by_domain ON cell(domain, tier, region);
 CREATE INDEX region_name_by_key ON region_name(key);
 CREATE INDEX region_by_code ON region(code);
+CREATE INDEX provision_by_holder ON provision(holder);
 """
 
 
@@ -121,6 +138,13 @@ class TableRows:
     documents: list[tuple[object, ...]]
     cells: list[tuple[object, ...]]
     claims: list[tuple[str, ...]]
+    #: What a status as of a year is computed from (:mod:`policygraph.asof`): every region
+    #: with its parent, level and first year in use; every document with its holder, tiers,
+    #: domains, the regions following it, and its years in force.
+    tree: list[tuple[object, ...]] = field(default_factory=list)
+    provision: list[tuple[object, ...]] = field(default_factory=list)
+    tiers: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
     def write(self, target: Path | sqlite3.Connection) -> None:
         """Write into a new database file, or into an open (empty) connection."""
@@ -129,7 +153,16 @@ class TableRows:
             connection.executescript(_SCHEMA)
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("schema", str(SCHEMA_VERSION)), ("fingerprint", self.fingerprint)],
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("fingerprint", self.fingerprint),
+                    ("tiers", orjson.dumps(self.tiers).decode()),
+                    ("domains", orjson.dumps(self.domains).decode()),
+                ],
+            )
+            connection.executemany("INSERT INTO tree VALUES (?,?,?,?,?)", self.tree)
+            connection.executemany(
+                "INSERT INTO provision VALUES (?,?,?,?,?,?,?,?,?)", self.provision
             )
             connection.executemany(
                 "INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.regions
@@ -140,7 +173,9 @@ class TableRows:
                 "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
             )
             connection.executemany("INSERT INTO cell VALUES (?,?,?,?,?,?,?)", self.cells)
-            connection.executemany("INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?)", self.claims)
+            connection.executemany(
+                "INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.claims
+            )
             connection.executescript(_INDEXES)
             connection.commit()
         finally:
@@ -230,6 +265,8 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
         document_ids[iri] = found
         return found
 
+    for doc in index.docs:  # every document, listed in a cell today or in some year only
+        document(doc.iri)
     followed = {d.iri: d.follows for d in index.docs}
     listed: list[tuple[int, tuple[object, ...], list[int], list[tuple[int, str]]]] = []
     for found in cells:
@@ -263,8 +300,42 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
 
     claim_rows = _claims(dataset, index, labels)
     names = _names(dataset, region_ids)
+    tree: list[tuple[object, ...]] = [
+        (
+            str(region),
+            code,
+            index.level.get(region, ""),
+            str(index.parent.get(region, "")),
+            index.start.get(region),
+        )
+        for region, code in sorted(index.regions.items())
+    ]
+    provision: list[tuple[object, ...]] = [
+        (
+            str(d.iri),
+            renumber[i] if (i := document_ids.get(d.iri)) is not None else None,
+            str(d.holder),
+            int(d.dedicated),
+            ";".join(sorted(d.tiers)),
+            ";".join(sorted(d.domains)),
+            orjson.dumps(sorted(map(str, d.follows))).decode(),
+            d.start,
+            d.end,
+        )
+        for d in index.docs
+    ]
     return TableRows(
-        fingerprint, region_rows, names, ancestor_rows, document_rows, cell_rows, claim_rows
+        fingerprint,
+        region_rows,
+        names,
+        ancestor_rows,
+        document_rows,
+        cell_rows,
+        claim_rows,
+        tree,
+        provision,
+        tuple(index.tiers),
+        tuple(index.domains),
     )
 
 
@@ -332,7 +403,9 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
 
     A missing-policy claim agrees when the region has no dedicated document of its own for the
     tier whose domains meet the claim's (or general) and whose target groups meet the claim's,
-    where the claim names them; it disagrees otherwise, naming the first such document.
+    where the claim names them; it disagrees otherwise, naming the first such document. It is
+    checked twice: against every document, and as of its source's year (``dcterms:date``) with
+    only the documents in force then, so that a later document does not contradict it.
     """
     from rdflib import URIRef
 
@@ -342,6 +415,7 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
     single = {p: dataset.values(p) for p in (DCTERMS.identifier, DCTERMS.source, PG.locator)}
     kinds = {s: ns.slug(o) for s, o in dataset.values(PG.claimKind).items()}
     comments = dataset.values(RDFS.comment)
+    dates = dataset.values(DCTERMS.date)
     groups_of: dict[URIRef, set[URIRef]] = {}
     for subject, group in dataset.subject_objects(PG.targetGroup):
         groups_of.setdefault(subject, set()).add(group)  # type: ignore[arg-type]
@@ -353,7 +427,9 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
         kind, comment = kinds.get(claim), comments.get(claim)
         if None in values or kind is None or comment is None:
             continue  # the query's pattern needs them all
-        claim_id, _, locator = (str(v) for v in values)
+        claim_id, source, locator = (str(v) for v in values)
+        date = dates.get(URIRef(source), "")
+        year = date[:4] if date[:4].isdigit() else ""
         regions: set[URIRef] = set()
         for about in dataset.objects(claim, PG.aboutRegion):
             if about in index.regions:
@@ -369,23 +445,18 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
             for tier in index.tiers:
                 if claim_tiers and tier not in claim_tiers:
                     continue
-                against = sorted(
-                    str(d.iri)
+                against = [
+                    d
                     for d in index.by_holder.get(region, ())
                     if d.dedicated
                     and tier in d.tiers
                     and d.domains
                     and (not domains or d.domains & (domains | {"general"}))
                     and (not groups or groups & groups_of.get(d.iri, set()))
-                )
-                verdict = (
-                    "not-checkable"
-                    if kind != "missing-policy"
-                    else "disagrees"
-                    if against
-                    else "agrees"
-                )
-                counterexample = against[0] if against else ""
+                ]
+                then = [d for d in against if d.in_force(int(year))] if year else against
+                verdict, counterexample = _verdict(kind, against)
+                verdict_then, counterexample_then = _verdict(kind, then)
                 rows.append(
                     (
                         code,
@@ -397,9 +468,55 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
                         locator,
                         comment,
                         counterexample,
+                        year,
+                        verdict_then,
+                        counterexample_then,
                     )
                 )
     return rows
+
+
+def _verdict(kind: str, against: list[Doc]) -> tuple[str, str]:
+    """A claim's verdict and counterexample, given the documents that would contradict it."""
+    first = min((str(d.iri) for d in against), default="")
+    if kind != "missing-policy":
+        return "not-checkable", first
+    return ("disagrees" if against else "agrees"), first
+
+
+@dataclass(frozen=True)
+class TimedRows:
+    """The table's ``tree`` and ``provision`` rows (see :class:`TableRows`)."""
+
+    tiers: tuple[str, ...]
+    domains: tuple[str, ...]
+    #: (iri, code, level, parent iri or "", first year in use or None)
+    tree: list[tuple[Any, ...]]
+    #: (iri, document id or None, holder iri, dedicated, "tier;tier", "domain;domain",
+    #: JSON list of followers' iris, first year in force or None, first year no longer or None)
+    provision: list[tuple[Any, ...]]
+
+
+def _scope(tree: list[tuple[Any, ...]], within: str) -> set[str]:
+    """``within``, the regions under it and its ancestors (IRIs), from the tree's rows."""
+    parent = {row[0]: row[3] for row in tree if row[3]}
+    found = {region for region in parent if _under(parent, region, within)} | {within}
+    current = parent.get(within)
+    while current and current not in found:
+        found.add(current)
+        current = parent.get(current)
+    return found
+
+
+def _under(parent: dict[str, str], region: str, within: str) -> bool:
+    """Whether ``region`` is ``within`` or under it."""
+    seen: set[str] = set()
+    while region and region not in seen:
+        if region == within:
+            return True
+        seen.add(region)
+        region = parent.get(region, "")
+    return False
 
 
 #: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
@@ -417,6 +534,7 @@ class GapTable:
         self._db = db
         self._name = name
         self._names: RegionNames | None = None
+        self._timed: TimedRows | None = None
 
     def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
         try:
@@ -502,6 +620,85 @@ class GapTable:
                 fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
                 population=row[14],
             )
+
+    def region(self, code: str) -> CellRow | None:
+        """The region with this code, as :meth:`regions` gives it."""
+        return next(self.regions(code=code), None)
+
+    def regions(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        autonomous: bool = False,
+        code: str | None = None,
+    ) -> Iterator[CellRow]:
+        """The regions :meth:`cells` would list, each as a :class:`CellRow` with no tier and no
+        status yet (for a status computed as of a year)."""
+        sql = [
+            "SELECT r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label,",
+            "r.label_zh, r.autonomous, r.population FROM region r WHERE",
+            "r.level = ?" if level is not None else "r.code = ?",
+        ]
+        args: list[object] = [level if level is not None else code]
+        if within:
+            sql.append(
+                "AND (r.iri = ? OR r.id IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
+        if autonomous:
+            sql.append("AND r.autonomous = 1")
+        sql.append("ORDER BY r.code")
+        for row in self._execute(" ".join(sql), args):
+            yield CellRow(
+                region=row[0],
+                code=row[1],
+                label=row[2],
+                level=row[3],
+                surveyed=bool(row[4]),
+                parent=row[5],
+                parent_label=row[6],
+                label_zh=row[7],
+                autonomous=bool(row[8]),
+                tier="",
+                status="",
+                rest=0,
+                evidence=(),
+                fallback=(),
+                population=row[9],
+            )
+
+    def timed(self, within: str | None = None) -> TimedRows:
+        """The regions and documents a status as of a year is computed from: all of them (read
+        once), or those the cells of ``within`` (a region IRI) and the regions under it can
+        rest on: the documents of those regions and of their ancestors, and every document
+        some region is named as following (a province's documents, not the nation's 20,000)."""
+        if self._timed is not None:
+            return self._timed
+        meta = dict(self._execute("SELECT key, value FROM meta").fetchall())
+        tree = self._execute("SELECT * FROM tree").fetchall()
+        if within is None:
+            provision = self._execute("SELECT * FROM provision").fetchall()
+        else:
+            scope = _scope(tree, within)
+            provision = self._execute("SELECT * FROM provision WHERE follows != '[]'").fetchall()
+            ordered = sorted(scope)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                provision += self._execute(
+                    f"SELECT * FROM provision WHERE holder IN ({marks}) AND follows = '[]'",
+                    chunk,
+                ).fetchall()
+        rows = TimedRows(
+            tiers=tuple(orjson.loads(meta.get("tiers", "[]"))),
+            domains=tuple(orjson.loads(meta.get("domains", "[]"))),
+            tree=tree,
+            provision=sorted(provision),
+        )
+        if within is None:
+            self._timed = rows
+        return rows
 
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
         """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""

@@ -421,6 +421,25 @@ class Mapper:
             self.graph_of(row, "date").add(
                 (node, ELI.date_document, Literal(date, datatype=XSD.date))
             )
+        # In force from when a source says (in_force), else from its date or year: the
+        # assumption DESIGN §7 names, where no source gives an entry into force.
+        if row.get("in_force"):
+            when, kind = cells.partial_date(row, "in_force")
+            if year and when[:4] < year:
+                raise row.error(
+                    "in_force", f"in force {when}, before its year {year}", "fix either"
+                )
+            self.graph_of(row, "in_force").add(
+                (node, ELI.first_date_entry_in_force, Literal(when, datatype=XSD[kind]))
+            )
+        elif row.get("date"):
+            self.graph_of(row, "date").add(
+                (node, ELI.first_date_entry_in_force, Literal(row.get("date"), datatype=XSD.date))
+            )
+        elif year:
+            self.graph_of(row, "year").add(
+                (node, ELI.first_date_entry_in_force, Literal(year, datatype=XSD.gYear))
+            )
         number = row.get("number")
         if number:
             if year and _YEAR_IN_NUMBER in number and f"〔{year}〕" not in number:

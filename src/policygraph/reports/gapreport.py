@@ -77,6 +77,15 @@ def claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str
     return sorted(out, key=lambda e: _claim_order(e[0].id))
 
 
+def _then(checks: Iterable[ClaimCheck]) -> str:
+    """The verdict as of the claim's source's year, where it is not today's."""
+    differing = sorted({(c.year, c.verdict_then) for c in checks if c.differs_in_time})
+    if not differing:
+        return ""
+    year, verdict = differing[0]
+    return f" (as of {year}, its source's year: {verdict})"
+
+
 def _claim_order(ident: str) -> tuple[str, int, str]:
     """s0/3 before s0/13: by source, then by number."""
     source, _, number = ident.rpartition("/")
@@ -192,7 +201,21 @@ def filters_text(report: GapReport, lang: Language = _EN) -> str:
             return lang._(text)
         return ",".join(map(lang.term, text.split(",")))
 
-    return " · ".join(f"{lang._(k)} {value(k, v)}" for k, v in report.filters.items())
+    return " · ".join(
+        f"{lang._(k)} {value(k, v)}" for k, v in report.filters.items() if k != "assumption"
+    )
+
+
+def _as_of_lines(report: GapReport, lang: Language) -> list[str]:
+    """A report as of a year says so, with the assumption its statuses rest on: a status of
+    another year must not pass for today's."""
+    if "as_of" not in report.filters:
+        return []
+    return [
+        lang._("As of {year}: {assumption}.").format(
+            year=report.filters["as_of"], assumption=lang._(report.filters["assumption"])
+        )
+    ]
 
 
 def _detail(gap: Gap, lang: Language) -> str:
@@ -217,7 +240,8 @@ def _detail(gap: Gap, lang: Language) -> str:
 
 
 def to_text(report: GapReport, lang: Language = _EN) -> str:
-    lines = [lang._("Gap report ({filters})").format(filters=filters_text(report, lang)), ""]
+    lines = [lang._("Gap report ({filters})").format(filters=filters_text(report, lang))]
+    lines += [*_as_of_lines(report, lang), ""]
     lines += province_lines(report, lang)
     tier_width = max([11, *(width(lang.term(t)) for t in TIERS)])
     status_width = max([13, *(width(lang.term(s)) for s in STATUSES)])
@@ -243,7 +267,8 @@ def to_text(report: GapReport, lang: Language = _EN) -> str:
                 lang._("  claim {id} {verdict}{where}: {comment}").format(
                     id=f"{check.id:<5}",
                     verdict=lang._(verdict),
-                    where=where if tiers else "",
+                    where=(where if tiers else "")
+                    + _then(c for g in cells for c in g.claims if c.id == check.id),
                     comment=clip(check.comment, 80),
                 )
             )
@@ -273,6 +298,7 @@ def to_text(report: GapReport, lang: Language = _EN) -> str:
                     tier=lang.term(gap.tier),
                     document=check.counterexample,
                 )
+                + _then([check])
             )
     return "\n".join(lines) + "\n"
 
@@ -301,6 +327,8 @@ def _markdown_provinces(overview: Overview, lang: Language) -> list[str]:
 def to_markdown(report: GapReport, lang: Language = _EN) -> str:
     tiers = [t for t in TIERS if any(g.tier == t for g in report.gaps)]
     lines = _markdown_provinces(report.overview, lang) if report.overview is not None else []
+    if as_of := _as_of_lines(report, lang):
+        lines[:0] = [*as_of, ""]
     heads = [lang._(h) for h in ("code", "region", "surveyed", "population")]
     lines.append(_markdown_row([*heads, *map(lang.term, tiers)]))
     lines.append("|---|---|---|---:|" + "---|" * len(tiers))

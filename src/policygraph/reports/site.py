@@ -48,6 +48,7 @@ from policygraph.reports.sitegaps import (
     region_sections,
     write_gap_page,
 )
+from policygraph.reports.sitetime import timeline_section
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
@@ -298,6 +299,7 @@ def _write_nodes(
         store, {n for n in site.pages if site.graph.nodes[n]["kind"] == "region"}
     )
     checks = claim_checks(store)
+    table = store.gap_table()
     pages = 0
     for iri, node in sorted(site.graph.nodes(data=True)):
         if iri not in site.pages:
@@ -310,6 +312,7 @@ def _write_nodes(
                 "gaps": gaps.get(iri, []),
                 "contradicted_by": contradicted.get(iri, []),
                 "observations": observations.get(iri, []),
+                "timeline": timeline_section(table, iri, root),
             }
         elif node["kind"] == "document":
             extra = {"fallback_for": falls_back.get(iri)}

@@ -27,6 +27,7 @@ __all__ = [
 
 _CODE = re.compile(r"^(?:[0-9]{6}|CN)$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
+_MONTH = re.compile(r"^[12][0-9]{3}-(0[1-9]|1[0-2])$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -51,6 +52,21 @@ def year(row: Row, column: str) -> str:
     if not _YEAR.match(text):
         raise row.error(column, f"{text!r} is not a year", "write four digits, e.g. 2018")
     return text
+
+
+def partial_date(row: Row, column: str) -> tuple[str, str]:
+    """A year, year and month, or day (YYYY, YYYY-MM or YYYY-MM-DD) and its XSD type's name
+    (gYear, gYearMonth, date): a source often gives no more than the month."""
+    text = row.get(column)
+    if _YEAR.match(text):
+        return text, "gYear"
+    if _MONTH.match(text):
+        return text, "gYearMonth"
+    if len(text) == 10:
+        return date(row, column), "date"
+    raise row.error(
+        column, f"{text!r} is not a year, month or date", "write YYYY, YYYY-MM or YYYY-MM-DD"
+    )
 
 
 def date(row: Row, column: str) -> str:

@@ -70,6 +70,7 @@ TABLES: dict[str, Table] = {
             "title_zh",
             "year",
             "date",
+            "in_force",
             "number",
             "number_raw",
             "bodies",
@@ -92,6 +93,7 @@ TABLES: dict[str, Table] = {
             "specificity",
             "doc_types",
             "rules",
+            "in_force",
         ),
     ),
     "document-links.csv": Table(

@@ -1,0 +1,160 @@
+"""A region's timeline: for each tier, the years its gap status changed and the documents that
+changed it.
+
+The status of a cell can change only in a year in which a document enters or leaves force, so
+the timeline evaluates the cell (:func:`policygraph.asof`, the derivation's own definitions) once
+from the first year the region's code was in use and then at each such year, and keeps the years
+whose status differs from the year before. The documents that changed it are those of the cell's
+evidence or fall-back that entered force that year, and those that left it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from rdflib import URIRef
+
+from policygraph.asof import ASSUMPTION, TimedIndex, timed_index
+from policygraph.derive import Cell, cell
+from policygraph.errors import QueryError
+from policygraph.gaps import TIERS, Document
+from policygraph.gaptable import GapTable
+from policygraph.queries import region_code
+from policygraph.store.base import GraphStore
+
+__all__ = ["Change", "Timeline", "region_timeline", "timeline_of"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """From ``year`` on, the cell's status is ``status`` (``before`` until then)."""
+
+    year: int
+    status: str
+    before: str | None  # None: the first status of the timeline
+    entered: tuple[Document, ...] = ()  # documents of the cell that entered force that year
+    left: tuple[Document, ...] = ()  # documents of the cell the year before, no longer in force
+
+
+@dataclass(frozen=True)
+class Timeline:
+    region: str
+    code: str
+    label: str
+    label_zh: str
+    #: The first year the region's code was in use, or None where the graph does not say.
+    since: int | None
+    domain: str | None
+    tiers: dict[str, list[Change]]
+    #: Today's status per tier (every document, dated or not).
+    today: dict[str, str]
+    #: Documents with no year that count in today's status of a tier: in no year's.
+    undated: tuple[Document, ...] = ()
+    assumption: str = field(default=ASSUMPTION)
+    #: The latest year in which any document of the graph enters or leaves force.
+    last: int | None = None
+
+
+def _documents(
+    table: GapTable, timed: TimedIndex, iris: set[str], relation: str
+) -> tuple[Document, ...]:
+    ids = {timed.ids[i] for i in iris if i in timed.ids}
+    rows = table.documents(ids)
+    return tuple(
+        sorted(
+            Document(
+                iri=d.iri,
+                title=d.title,
+                number=d.number,
+                year=d.year,
+                specificity=d.specificity,
+                relation=relation,
+                holder=d.holder,
+                holder_label=d.holder_label,
+                holder_level=d.holder_level,
+            )
+            for d in rows.values()
+        )
+    )
+
+
+def _shown(found: Cell) -> set[str]:
+    return {str(d) for d in (*found.evidence, *found.fallback)}
+
+
+def _changes(
+    table: GapTable, timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
+) -> list[Change]:
+    index = timed.index
+    changes: list[Change] = []
+    previous: Cell | None = None
+    for year in (first, *(y for y in timed.years if y > first)):
+        now = cell(index, region, tier, domain, year)
+        if previous is None or now.status != previous.status:
+            before = _shown(previous) if previous is not None else set()
+            entered = {
+                i for i in _shown(now) - before if _starts(timed, i) == year or previous is None
+            }
+            left = before - _shown(now) if previous is not None else set()
+            changes.append(
+                Change(
+                    year=year,
+                    status=now.status,
+                    before=previous.status if previous is not None else None,
+                    entered=_documents(table, timed, entered, "entered"),
+                    left=_documents(table, timed, left, "left"),
+                )
+            )
+        previous = now
+    return changes
+
+
+def _starts(timed: TimedIndex, iri: str) -> int | None:
+    return timed.starts.get(iri)
+
+
+def region_timeline(store: GraphStore, region: str, *, domain: str | None = None) -> Timeline:
+    """The timeline of ``region`` (a code or a name, as ``--within`` takes it)."""
+    code = region_code(store, region, option="REGION")
+    table = store.gap_table()
+    if table is None:
+        raise QueryError(
+            "a timeline is computed from a local store's gap table; use --store oxigraph:DIR "
+            "or memory"
+        )
+    found = timeline_of(table, code, domain=domain)
+    if found is None:
+        raise QueryError(f"REGION: {code} has no gap cells (not a region of the graph)")
+    return found
+
+
+def timeline_of(table: GapTable, code: str, *, domain: str | None = None) -> Timeline | None:
+    """The timeline of the region with this code in ``table`` (None: no such region)."""
+    row = table.region(code)
+    if row is None:
+        return None
+    timed = timed_index(table)
+    if domain is not None and domain not in timed.index.domains:
+        raise QueryError(
+            f"--domain: unknown domain {domain!r}; use one of {', '.join(timed.index.domains)}"
+        )
+    node = cast("URIRef", row.region)  # a str, as every key of the index (policygraph.asof)
+    since = timed.index.start.get(node)
+    first = since if since is not None else min(timed.years, default=0)
+    tiers = sorted(timed.index.tiers, key=lambda t: TIERS.index(t) if t in TIERS else 9)
+    changes = {tier: _changes(table, timed, node, tier, domain, first) for tier in tiers}
+    today = {tier: cell(timed.index, node, tier, domain) for tier in tiers}
+    undated = {i for found in today.values() for i in _shown(found)} & set(timed.undated)
+    return Timeline(
+        region=row.region,
+        code=row.code,
+        label=row.label,
+        label_zh=row.label_zh,
+        since=since,
+        domain=domain,
+        tiers=changes,
+        today={tier: found.status for tier, found in today.items()},
+        undated=_documents(table, timed, undated, "undated"),
+        last=max(timed.years, default=first),
+    )
