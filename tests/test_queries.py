@@ -1,9 +1,10 @@
-"""The named-query library: well-formed files, parameter binding, errors, both stores agree."""
+"""The named-query library: well-formed files, parameter binding, errors, every store agrees."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,10 +89,20 @@ def test_a_query_with_parameters_holds_them_in_one_values_line(name: str) -> Non
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[GraphStore, GraphStore]:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GraphStore, ...]]:
+    """The seed on rdflib's memory store, on Oxigraph, and behind a real endpoint: `policygraph
+    serve` on loopback over that Oxigraph store, read through ``--store sparql:URL``."""
+    from policygraph import serve as web
+    from policygraph.store.oxigraph import OxigraphStore
+
+    from .servers import running
+
     directory = tmp_path_factory.mktemp("oxigraph")
     assert build_store(f"oxigraph:{directory}", SEED).written
-    return open_store("memory", SEED), open_store(f"oxigraph:{directory}", SEED)
+    oxigraph = open_store(f"oxigraph:{directory}", SEED)
+    assert isinstance(oxigraph, OxigraphStore)
+    with running(web.Source(oxigraph.location()), workers=1) as served:
+        yield open_store("memory", SEED), oxigraph, open_store(f"sparql:{served.url}", SEED)
 
 
 def _comparable(term: Node | None) -> object:
@@ -108,25 +119,33 @@ def _rows(result: QueryResult) -> list[tuple[object, ...]]:
 CASES = [(name, params) for name in LIBRARY for params in EXAMPLES.get(name, [{}])]
 
 
+def _strings(result: QueryResult) -> set[tuple[str | None, ...]]:
+    return {tuple(None if v is None else str(v) for v in row) for row in result.rows}
+
+
 @pytest.mark.parametrize(
     ("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
 )
-def test_memory_and_oxigraph_give_the_same_rows(
-    stores: tuple[GraphStore, GraphStore], name: str, params: dict[str, str]
+def test_every_store_gives_the_same_rows(
+    stores: tuple[GraphStore, ...], name: str, params: dict[str, str]
 ) -> None:
-    memory, oxigraph = stores
-    expected = run_query(memory, name, params)
-    actual = run_query(oxigraph, name, params)
-    assert expected.variables == actual.variables
-    assert _rows(expected) == _rows(actual)
+    """One answer on every store: rdflib's memory store, Oxigraph, and a SPARQL endpoint, each
+    named query with each of its parameter sets; rows as sets of tuples of strings."""
+    memory, oxigraph, remote = stores
+    expected = run_query(oxigraph, name, params)
+    for other in (memory, remote):
+        actual = run_query(other, name, params)
+        assert actual.variables == expected.variables
+        assert _strings(actual) == _strings(expected), type(other).__name__
+    assert _rows(run_query(memory, name, params)) == _rows(expected)
 
 
 def test_every_named_query_has_a_differential_example() -> None:
     assert {name for name, _ in CASES} == set(LIBRARY)
 
 
-def test_parameters_are_bound_by_a_values_block(stores: tuple[GraphStore, GraphStore]) -> None:
-    memory, _ = stores
+def test_parameters_are_bound_by_a_values_block(stores: tuple[GraphStore, ...]) -> None:
+    memory = stores[0]
     query = LIBRARY["gaps/no-dedicated-policy"]
     text = bind(memory, query, {"tier": "commercial"})
     pg = "https://w3id.org/policygraph/"
