@@ -36,15 +36,17 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
     "gaps/no-dedicated-policy": [
         {},
         {"autonomous": "true", "within": "620000"},
-        {"domain": "pension", "tier": "commercial"},
         {"tier": "insurance"},
         {"tier": "commercial"},  # once 20 rows on the memory store against 21 (Sunan)
     ],
     "gaps/coverage-matrix": [{}, {"autonomous": "true", "tier": "commercial"}],
+    "gaps/no-dedicated-policy-by-domain": [
+        {"domain": "pension", "tier": "commercial"},
+        {"domain": "pension"},
+    ],
     "gaps/coverage-matrix-by-domain": [{"domain": "pension", "tier": "commercial"}],
     "gaps/provision": [{"autonomous": "true"}, {"within": "622900"}],
     "gaps/provision-by-domain": [{"domain": "medical", "within": "622900"}],
-    "gaps/no-dedicated-policy-by-domain": [],
     "gaps/claims": [{}, {"source": "s1"}, {"kind": "missing-policy", "tier": "commercial"}],
     "lookup/indicator": [
         {"indicator": "gdp"},
