@@ -62,10 +62,10 @@ def test_a_parse_error_is_one_readable_line(invoke: Invoke) -> None:
 def test_print_shows_the_query_that_runs(invoke: Invoke) -> None:
     result = invoke("query", "gaps/no-dedicated-policy", "--param", "tier=commercial", "--print")
     assert result.exit_code == 0
-    assert f"VALUES (?level ?tier) {{ (<{PG}id/level/county> <{PG}id/tier/commercial>) }}" in (
-        result.stdout
-    )
-    assert "#if" not in result.stdout
+    assert (
+        f"VALUES (?level ?tier ?within) {{ (<{PG}id/level/county> <{PG}id/tier/commercial> "
+        f"<{PG}id/region/CN>) }}"
+    ) in result.stdout
     Graph().query(result.stdout)  # it is a complete query: rdflib parses and prepares it
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.query import Result
 
 from policygraph import Inputs
@@ -203,6 +203,32 @@ def test_service_description(served: Served) -> None:
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoints = {str(o) for o in graph.objects(predicate=URIRef(sd + "endpoint"))}
     assert endpoints == {served.url}
+
+
+def test_service_description_lists_the_dataset(served: Served, store: GraphStore) -> None:
+    """sd:defaultDataset: the default graph (the union) and one sd:NamedGraph per named graph
+    of the store, with its sd:name; the result formats offered."""
+    assert isinstance(store, OxigraphStore)
+    reply = http(served.url, headers={"Accept": "text/turtle"})
+    assert reply.status == 200
+    graph = Graph().parse(data=reply.text, format="turtle")
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = graph.value(predicate=RDF.type, object=sd.Service)
+    dataset = graph.value(service, sd.defaultDataset)
+    assert dataset is not None and (dataset, RDF.type, sd.Dataset) in graph
+    default = graph.value(dataset, sd.defaultGraph)
+    assert default is not None and (default, RDF.type, sd.Graph) in graph
+    named = list(graph.objects(dataset, sd.namedGraph))
+    assert all((n, RDF.type, sd.NamedGraph) in graph for n in named)
+    names = {str(graph.value(n, sd.name)) for n in named}
+    stored = ox.Store.read_only(str(store.location()))
+    assert names == {g.value for g in stored.named_graphs()}
+    pg = "https://w3id.org/policygraph/"
+    assert {f"{pg}graph/s0", f"{pg}graph/derived", f"{pg}graph/census-2020"} <= names
+    formats = {str(f) for f in graph.objects(service, sd.resultFormat)}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_XML" in formats
+    assert "http://www.w3.org/ns/formats/JSON-LD" in formats
+    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
 
 
 def test_limits_on_body_and_result_size(store: GraphStore) -> None:

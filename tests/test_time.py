@@ -365,9 +365,9 @@ def test_a_claim_is_checked_as_of_its_sources_year_and_both_verdicts_are_shown(
 def test_the_named_query_as_of_a_year_says_what_the_report_as_of_it_says(
     store: GraphStore, params: dict[str, str]
 ) -> None:
-    """``--param as_of`` on gaps/no-dedicated-policy reads the documents in plain SPARQL; the
+    """gaps/no-dedicated-policy-as-of reads the documents in plain SPARQL; the
     report reads the gap table: the same regions lack a dedicated policy of their own."""
-    rows = run_query(store, "gaps/no-dedicated-policy", params).dicts()
+    rows = run_query(store, "gaps/no-dedicated-policy-as-of", params).dicts()
     report = find_gaps(
         store,
         level=params.get("level", "county"),

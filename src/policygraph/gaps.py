@@ -203,9 +203,14 @@ COLUMNS = (
 )
 
 
+def _by_domain(name: str, params: dict[str, str]) -> str:
+    """The named query for the cells of one risk domain, when the parameters name one."""
+    return f"{name}-by-domain" if "domain" in params else name
+
+
 def _documents(store: GraphStore, params: dict[str, str]) -> dict[tuple[str, str], list[Document]]:
     found: dict[tuple[str, str], list[Document]] = {}
-    for row in run_query(store, "gaps/provision", params).dicts():
+    for row in run_query(store, _by_domain("gaps/provision", params), params).dicts():
         doc = Document(
             iri=_text(row["document"]),
             title=_text(row["title"]),
@@ -286,7 +291,9 @@ def find_gaps(
             params["autonomous"] = "true"
         if table is not None:
             # The named queries' checks and messages, and their terms (a code or an IRI alike).
-            given, terms = resolve(store, load("gaps/provision"), params)
+            given, terms = resolve(store, load(_by_domain("gaps/provision", params)), params)
+            if "within" not in params:  # the default, China, is every region: no filter
+                terms.pop("within", None)
             gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
         elif as_of is not None:
             gaps += _from_queries_as_of(store, params, status, as_of)
@@ -545,7 +552,7 @@ def _from_queries(store: GraphStore, params: dict[str, str], status: str | None)
     documents = _documents(store, params)
     claims = _claims(store, params.get("tier"))
     gaps: list[Gap] = []
-    for row in run_query(store, "gaps/coverage-matrix", params).dicts():
+    for row in run_query(store, _by_domain("gaps/coverage-matrix", params), params).dicts():
         cell_status = _text(row["status"])
         if status and cell_status != status:
             continue

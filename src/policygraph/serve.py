@@ -19,6 +19,7 @@ writing when the result passes the size limit.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import multiprocessing
 import os
@@ -712,7 +713,24 @@ async def _operation(request: Request, limit: int) -> tuple[str | None, dict[str
     )
 
 
-def _service_description(endpoint: str, accept: str | None, *, federated: bool) -> Response:
+#: The named graphs of the store, asked of it at each request (its data may be replaced).
+_GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
+
+
+async def _named_graphs(
+    pool: QueryPool, endpoint: str, gone: Callable[[], Awaitable[bool]]
+) -> list[str]:
+    job = Job(query=_GRAPHS_QUERY, base_iri=endpoint, accept="application/sparql-results+json")
+    answer = await pool.submit(job, gone)
+    if answer.status != 200:
+        raise _Refused(answer.status, answer.body.decode("utf-8", "replace").strip())
+    bindings = json.loads(answer.body)["results"]["bindings"]
+    return [binding["g"]["value"] for binding in bindings]
+
+
+def _service_description(
+    endpoint: str, accept: str | None, graphs: Sequence[str] = (), *, federated: bool
+) -> Response:
     media = negotiate(accept, list(GRAPH_TYPES))
     if media is None:
         return PlainTextResponse(
@@ -739,6 +757,23 @@ def _service_description(endpoint: str, accept: str | None, *, federated: bool) 
         triples.append(ox.Triple(service, node(sd + "resultFormat"), node(FORMATS + name)))
     for name in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
         triples.append(ox.Triple(service, node(sd + "resultFormat"), node(FORMATS + name)))
+    for name in ("N-Quads", "TriG"):
+        triples.append(ox.Triple(service, node(sd + "resultFormat"), node(FORMATS + name)))
+    # The dataset: the default graph (the union of the named graphs) and each named graph.
+    dataset, default = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
+    triples += [
+        ox.Triple(service, node(sd + "defaultDataset"), dataset),
+        ox.Triple(dataset, a, node(sd + "Dataset")),
+        ox.Triple(dataset, node(sd + "defaultGraph"), default),
+        ox.Triple(default, a, node(sd + "Graph")),
+    ]
+    for number, name in enumerate(graphs):
+        named = ox.BlankNode(f"graph{number}")
+        triples += [
+            ox.Triple(dataset, node(sd + "namedGraph"), named),
+            ox.Triple(named, a, node(sd + "NamedGraph")),
+            ox.Triple(named, node(sd + "name"), node(name)),
+        ]
     fmt = GRAPH_TYPES[media]
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         body = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], None, fmt)
@@ -780,7 +815,11 @@ def make_app(
             accept = request.headers.get("accept")
             if text is None:
                 request.state.outcome = "description"
-                return _service_description(endpoint, accept, federated=limits.allow_service)
+                federated = limits.allow_service
+                if negotiate(accept, list(GRAPH_TYPES)) is None:  # 406 before asking the store
+                    return _service_description(endpoint, accept, federated=federated)
+                graphs = await _named_graphs(pool, endpoint, request.is_disconnected)
+                return _service_description(endpoint, accept, graphs, federated=federated)
             request.state.query = text
             if not text.strip():
                 raise _Refused(400, "the query is empty")
