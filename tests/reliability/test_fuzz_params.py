@@ -27,7 +27,14 @@ COMMON = {
 CONTROL_IN_QUERY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 QUERIES = [(q.name, p.name) for q in library().values() for p in q.params]
 #: A valid value of each kind, for the required parameters not being fuzzed.
-GOOD = {"indicator": "gdp", "region": "620923", "tier": "commercial", "level": "county"}
+GOOD = {
+    "indicator": "gdp",
+    "region": "620923",
+    "tier": "commercial",
+    "level": "county",
+    "domain": "pension",
+    "year": "2018",
+}
 #: Values close to valid ones, so that fuzzing also reaches the checks after the syntax.
 NEAR = (
     "620923",
