@@ -470,7 +470,7 @@ def _from_queries_as_of(
     ``gaps/validity`` and ``gaps/region-tree``, the same computation as from the table."""
     timed, documents = query_index(store)
     regions: dict[str, CellRow] = {}
-    for row in run_query(store, "gaps/coverage-matrix", params).dicts():
+    for row in run_query(store, _by_domain("gaps/coverage-matrix", params), params).dicts():
         regions.setdefault(
             _text(row["code"]),
             CellRow(
