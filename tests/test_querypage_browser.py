@@ -191,8 +191,8 @@ def test_a_named_query_with_parameters_as_fields_gives_the_cli_rows(
     page.dispatch_event("#param-within", "change")
     page.check("#param-autonomous")
     page.wait_for_function(
-        "() => document.querySelector('#query-text').value.includes('VALUES (?level ?within)')"
-        " && document.querySelector('#query-text').value.includes('divtype:autonomous-county')"
+        "() => document.querySelector('#query-text').value"
+        ".includes('VALUES (?level ?within ?autonomous)')"
     )
     visit.run()
     expected = _codes(store, {"within": "620000", "autonomous": "true"})
