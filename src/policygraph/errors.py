@@ -23,7 +23,6 @@ __all__ = [
     "QueryError",
     "SourceError",
     "StoreError",
-    "StoreSpecError",
     "one_line",
 ]
 
@@ -87,10 +86,3 @@ class StoreError(PolicyGraphError):
         super().__init__(message)
         #: 2 where the user can act on it now (another build holds the store), else 1.
         self.exit_code = exit_code
-
-
-class StoreSpecError(StoreError):
-    """A ``--store`` value that names no kind of store: a usage error, so exit 2."""
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message, exit_code=2)

@@ -66,6 +66,21 @@ class Document:
     holder_label: str
     holder_level: str
 
+    @classmethod
+    def of(cls, row: DocumentRow, relation: str) -> Document:
+        """A document of the gap table, shown with ``relation`` to a cell."""
+        return cls(
+            iri=row.iri,
+            title=row.title,
+            number=row.number,
+            year=row.year,
+            specificity=row.specificity,
+            relation=relation,
+            holder=row.holder,
+            holder_label=row.holder_label,
+            holder_level=row.holder_level,
+        )
+
     @property
     def short(self) -> str:
         """The number where there is one, else the title."""
@@ -508,18 +523,7 @@ def _gaps_of(
     fallback_pairs = {pair for row in rows for pair in row.fallback}
 
     def document(i: int, relation: str) -> Document:
-        d = documents[i]
-        return Document(
-            iri=d.iri,
-            title=d.title,
-            number=d.number,
-            year=d.year,
-            specificity=d.specificity,
-            relation=relation,
-            holder=d.holder,
-            holder_label=d.holder_label,
-            holder_level=d.holder_level,
-        )
+        return Document.of(documents[i], relation)
 
     own = {i: document(i, "own") for i in evidence_ids}
     fallback = {pair: document(*pair) for pair in fallback_pairs}

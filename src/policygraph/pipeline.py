@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from policygraph import __version__, resources
 from policygraph import namespaces as ns
 from policygraph.datafiles import read_bounded, write_atomic
-from policygraph.errors import SourceError, StoreError, StoreSpecError
+from policygraph.errors import SourceError, StoreError
 from policygraph.progress import Progress
 from policygraph.resources import ontology_files
 from policygraph.sources import discover
@@ -428,8 +428,9 @@ def make_store(spec: str) -> GraphStore:
         from policygraph.store.sparql import SparqlStore
 
         return SparqlStore(location)
-    raise StoreSpecError(
-        f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL"
+    raise StoreError(  # a usage error: exit 2
+        f"--store {spec!r} is not a store; use oxigraph:DIR, memory, or sparql:URL",
+        exit_code=2,
     )
 
 

@@ -61,22 +61,7 @@ def _documents(
 ) -> tuple[Document, ...]:
     ids = {timed.ids[i] for i in iris if i in timed.ids}
     rows = table.documents(ids)
-    return tuple(
-        sorted(
-            Document(
-                iri=d.iri,
-                title=d.title,
-                number=d.number,
-                year=d.year,
-                specificity=d.specificity,
-                relation=relation,
-                holder=d.holder,
-                holder_label=d.holder_label,
-                holder_level=d.holder_level,
-            )
-            for d in rows.values()
-        )
-    )
+    return tuple(sorted(Document.of(d, relation) for d in rows.values()))
 
 
 def _shown(found: Cell) -> set[str]:
