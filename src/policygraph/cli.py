@@ -894,6 +894,14 @@ def _upstream_errors(source: Path) -> Iterator[None]:
     help="Largest request body accepted (413 past it).",
 )
 @click.option(
+    "--cache-bytes",
+    type=click.IntRange(min=0),
+    default=256 * 2**20,
+    show_default=True,
+    help="Answers kept for the store version served, in bytes (0: none); a question asked "
+    "again is answered from them.",
+)
+@click.option(
     "--cors",
     "cors",
     multiple=True,
@@ -924,6 +932,7 @@ def serve(
     workers: int | None,
     max_result_bytes: int,
     max_body_bytes: int,
+    cache_bytes: int,
     cors: tuple[str, ...],
     allow_service: bool,
     max_connections: int,
@@ -971,7 +980,9 @@ def serve(
         else:
             pages = web.Pages(site_dir)
         pool = web.QueryPool(source, workers or web.DEFAULT_WORKERS, timeout)
-        limits = web.Limits(timeout, max_result_bytes, max_body_bytes, allow_service)
+        limits = web.Limits(
+            timeout, max_result_bytes, max_body_bytes, allow_service, cache_bytes=cache_bytes
+        )
         query_page = QueryPage(store, lambda: pages.directory if pages.state() == "ready" else None)
         app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
         bound = sock.getsockname()

@@ -19,6 +19,7 @@ writing when the result passes the size limit.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -50,6 +51,7 @@ from policygraph.namespaces import PREFIXES
 from policygraph.queries import readable_syntax_error
 from policygraph.queries.service import uses_service
 from policygraph.querypage import QueryPage
+from policygraph.resultcache import ResultCache, depends_on, query_form
 from policygraph.store import versions
 from policygraph.store.base import GraphStore
 from policygraph.store.oxigraph import OxigraphStore
@@ -203,6 +205,8 @@ class Answer:
     #: busy.
     outcome: str = "ok"
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: The store version the query ran on (set by the pool; kept answers are per version).
+    version: str = ""
 
 
 def _text(status: int, message: str, outcome: str, **headers: str) -> Answer:
@@ -463,9 +467,14 @@ class QueryPool:
             if ticket is not None and not ticket.take():
                 return _text(503, "the query waited too long for a worker", "busy")
             self._follow(worker)
-            return worker.run(job, self.timeout, cancelled)
+            answer = worker.run(job, self.timeout, cancelled)
+            return dataclasses.replace(answer, version=str(worker.source.path))
         finally:
             self._idle.put(worker)
+
+    def version(self) -> str:
+        """The store version a query started now would read."""
+        return str(self._source.current().path)
 
     async def submit(self, job: Job, gone: Callable[[], Awaitable[bool]]) -> Answer:
         """Run ``job`` without blocking the event loop; stop it if ``gone()`` turns true.
@@ -613,6 +622,8 @@ class Limits:
     max_body_bytes: int = 2**20
     #: Run federated queries (SERVICE), which make this server send requests to other servers.
     allow_service: bool = False
+    #: Bytes of answers kept for the store version served (0: none kept); see ``resultcache``.
+    cache_bytes: int = 256 * 2**20
 
 
 class _Refused(Exception):
@@ -796,6 +807,26 @@ def _iris(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
     return tuple(values)
 
 
+def _request_key(job: Job, accept: str | None) -> tuple[object, ...]:
+    """What an answer depends on in a request: the job, with the format its Accept header
+    chooses for the query's form rather than the header's text, so that clients that word it
+    differently share one kept answer."""
+    form = query_form(job.query)
+    results = negotiate(accept, list(RESULT_TYPES)) if form != "CONSTRUCT" else None
+    graph = negotiate(accept, list(GRAPH_TYPES)) if form not in ("SELECT", "ASK") else None
+    if form == "DESCRIBE":
+        results = None
+    return (
+        job.query,
+        job.base_iri,
+        results,
+        graph,
+        job.default_graphs,
+        job.named_graphs,
+        job.max_bytes,
+    )
+
+
 def make_app(
     pool: QueryPool,
     pages: Pages | None = None,
@@ -807,6 +838,7 @@ def make_app(
     """The web app: /sparql on ``pool``, the query page (/query, see ``querypage``) when
     given, everything else from ``pages``."""
     limits = limits or Limits()
+    cache: ResultCache[Answer] = ResultCache(limits.cache_bytes)
 
     async def sparql(request: Request) -> Response:
         try:
@@ -838,9 +870,16 @@ def make_app(
             return PlainTextResponse(
                 str(refused) + "\n", status_code=refused.status, headers=refused.headers
             )
-        answer = await pool.submit(job, request.is_disconnected)
-        request.state.outcome = answer.outcome
-        headers = {"Vary": "Accept", **answer.headers}
+        depends = depends_on(text)
+        got = await cache.answer(
+            pool.version(),
+            (*_request_key(job, accept), depends),
+            lambda: pool.submit(job, request.is_disconnected),
+            cacheable=depends is not None,
+        )
+        answer = got.answer
+        request.state.outcome = answer.outcome if got.how in ("miss", "uncached") else got.how
+        headers = {"Vary": "Accept", "X-Cache": got.how, **answer.headers}
         return Response(answer.body, answer.status, headers, media_type=answer.content_type)
 
     routes: list[Route | Mount] = [
