@@ -266,8 +266,9 @@ def test_a_query_past_its_time_limit_is_stopped_and_others_go_on(store: GraphSto
         thread.join(timeout=30)
         assert endless["status"] == 503 and "time limit of 1.5 s" in str(endless["body"])
         assert 1.5 <= float(endless["seconds"]) < 10  # type: ignore[arg-type]
-        for _ in range(4):  # the stopped worker was replaced: every worker answers again
-            assert _get(srv.url, COUNT)[0] == 200
+        for number in range(4):  # the stopped worker was replaced: every worker answers again
+            # (each a new text, so that a worker runs it rather than the kept answer)
+            assert _get(srv.url, f"{COUNT} # {number}")[0] == 200
 
 
 def test_a_query_whose_client_goes_away_is_stopped(store: GraphStore) -> None:
@@ -285,7 +286,50 @@ def test_a_query_whose_client_goes_away_is_stopped(store: GraphStore) -> None:
                 break
             time.sleep(0.1)
         assert srv.pool.workers[0].process.pid != pid, "the worker was not stopped"
-        assert _get(srv.url, COUNT)[0] == 200
+        assert _get(srv.url, f"{COUNT} # the new worker")[0] == 200
+
+
+def _cached(
+    url: str, query: str, accept: str = "application/sparql-results+json"
+) -> tuple[str, bytes]:
+    reply = http(_q(url, query), headers={"Accept": accept})
+    assert reply.status == 200, reply.text
+    return reply.headers["x-cache"], reply.body
+
+
+def test_a_question_asked_again_is_answered_from_the_kept_answer(served: Served) -> None:
+    query = f"{COUNT} # asked again"
+    first, second = _cached(served.url, query), _cached(served.url, query)
+    assert (first[0], second[0]) == ("miss", "hit") and first[1] == second[1]
+    # Another wording of the same choice of format shares it; another format does not.
+    worded = "text/csv;q=0.5, application/sparql-results+json"
+    assert _cached(served.url, query, worded) == ("hit", first[1])
+    assert _cached(served.url, query, "text/csv")[0] == "miss"
+    # Nor does a query whose answer changes at every asking.
+    rand = "SELECT (RAND() AS ?r) WHERE {}"
+    assert [_cached(served.url, rand)[0] for _ in "ab"] == ["uncached", "uncached"]
+
+
+def test_clients_asking_the_same_question_at_once_share_one_computation(served: Served) -> None:
+    # Every quad of the national store counted: long enough for the asks to overlap.
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # asked at once"
+    hows: list[tuple[str, bytes]] = []
+    threads = [
+        threading.Thread(target=lambda: hows.append(_cached(served.url, query))) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(hows) == 6 and len({body for _, body in hows}) == 1
+    assert sorted(how for how, _ in hows).count("miss") == 1, hows
+
+
+def test_no_answer_is_kept_with_cache_bytes_zero(store: GraphStore) -> None:
+    assert isinstance(store, OxigraphStore)
+    limits = web.Limits(cache_bytes=0)
+    with running(web.Source(store.location()), workers=1, limits=limits) as srv:
+        assert [_cached(srv.url, COUNT)[0] for _ in "ab"] == ["uncached", "uncached"]
 
 
 def test_cors_is_opt_in(served: Served, store: GraphStore) -> None:

@@ -1,7 +1,7 @@
 """Load test of `policygraph serve` on loopback: bounded in clients and time, stops by itself.
 
     .venv/bin/python tests/load/serve_load.py [--clients 20] [--seconds 30] [--timeout 10]
-        [--pages DIR] [--no-national] [--max-growth-mb 200] [--exclude NAME,...]
+        [--pages DIR] [--no-national] [--max-growth-mb 200] [--exclude NAME,...] [--no-cache]
 
 Builds the bundled data into a temporary Oxigraph store, starts `policygraph serve` on a free
 loopback port (browse pages from an empty directory, so that no page writing competes, or from
@@ -181,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         help="named queries left out of the mix, comma-separated (e.g. gaps/provision, whose "
         "national answer is 25 MB)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve --cache-bytes 0: every request runs its query (the engine's own speed)",
+    )
     options = parser.parse_args(argv)
     if not (1 <= options.clients <= 64 and 1 <= options.seconds <= 300):
         parser.error("--clients 1..64 and --seconds 1..300 keep the test bounded")
@@ -200,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--site", str(pages), "--timeout", str(options.timeout), "--quiet"]
         if options.workers:
             command += ["--workers", str(options.workers)]
+        if options.no_cache:
+            command += ["--cache-bytes", "0"]
         server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         try:
             assert server.stderr is not None
@@ -272,6 +279,7 @@ def report(
     summary = {
         "clients": options.clients,
         "think_s": options.think,
+        "cache": not options.no_cache,
         "seconds": round(elapsed, 1),
         "requests": len(results),
         "per_second": round(len(results) / elapsed, 1),

@@ -382,7 +382,9 @@ def test_a_query_that_finds_no_free_worker_in_time_is_answered_503(seed_store: P
             answers[n] = (reply.status, reply.headers.get("retry-after", ""), waited)
 
         threads = []
-        for n, text in enumerate([endless, endless, "ASK {}"]):
+        # Three texts: the same text asked again would share the first one's run, or its kept
+        # answer, rather than queue for a worker.
+        for n, text in enumerate([f"{endless} # 1", f"{endless} # 2", "ASK {} # 3"]):
             threads.append(threading.Thread(target=ask, args=(n, text)))
             threads[-1].start()
             time.sleep(0.8)  # in this order: the second is taken when the first is cut
