@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("queries",),
     ("gaps", "asof", "timeline", "compare", "stats", "export", "push"),
     ("reports",),
-    ("serve", "querypage"),
+    ("serve", "querypage", "resultcache"),
     ("pipeline", "docimport"),
     ("cli", "__main__", "__init__", "api"),
 ]
