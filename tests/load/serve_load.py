@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -38,12 +39,18 @@ from policygraph import Inputs
 from policygraph.pipeline import build_store, open_store
 from policygraph.queries import bind, library
 
+#: Small ad-hoc queries; ``{code}`` is a region code drawn anew for each request, so that most of
+#: them are asked for the first time and run in a worker rather than answered from memory.
 SMALL = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?d a pg:PolicyDocument }",
     "SELECT ?r ?label WHERE { ?r a pg:Region ; skos:prefLabel ?label } LIMIT 20",
-    "ASK { <https://w3id.org/policygraph/id/region/620923> a pg:Region }",
+    "ASK { <https://w3id.org/policygraph/id/region/{code}> a pg:Region }",
     "SELECT ?d ?t WHERE { ?d a pg:PolicyDocument ; dcterms:title ?t } ORDER BY ?d LIMIT 10",
-    "SELECT * WHERE { <https://w3id.org/policygraph/id/region/620923> ?p ?o }",
+    "SELECT * WHERE { <https://w3id.org/policygraph/id/region/{code}> ?p ?o }",
+    "SELECT ?tier ?status WHERE { ?cell pg:region <https://w3id.org/policygraph/id/region/{code}> ;"
+    " pg:tier ?tier ; pg:gapStatus/skos:notation ?status }",
+    "SELECT ?child ?label WHERE { ?child skos:broader <https://w3id.org/policygraph/id/region/{code}>"
+    " ; skos:prefLabel ?label }",
 ]
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PARAMS: dict[str, list[dict[str, str]]] = {
@@ -69,6 +76,16 @@ def gap_queries(spec: str, inputs: Inputs) -> list[tuple[str, str]]:
                     continue
                 found.append((name, text))
     return found
+
+
+def region_codes(spec: str, inputs: Inputs) -> list[str]:
+    """The codes of every region of the store, for the ad-hoc queries."""
+    with open_store(spec, inputs) as store:
+        rows = store.select(
+            "SELECT ?code WHERE { ?r a <https://w3id.org/policygraph/def#Region> ; "
+            "<http://www.w3.org/2004/02/skos/core#notation> ?code }"
+        )
+    return sorted(str(code) for (code,) in rows)
 
 
 def tree_rss(pid: int) -> int:
@@ -109,11 +126,14 @@ def client(
     seed: int,
     results: list[tuple[str, int, float]],
     think: float = 0.0,
+    codes: Sequence[str] = ("620923",),
 ) -> None:
     rng = random.Random(seed)
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
     while time.monotonic() < until:
         kind, text = rng.choice(queries)
+        if "{code}" in text:
+            text = text.replace("{code}", rng.choice(codes))
         body = urllib.parse.urlencode({"query": text})
         started = time.perf_counter()
         try:
@@ -195,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         build_store(spec, inputs)
         left_out = {name for name in options.exclude.split(",") if name}
         named = [(kind, text) for kind, text in gap_queries(spec, inputs) if kind not in left_out]
+        codes = region_codes(spec, inputs)
         small = [("ad-hoc", text) for text in SMALL]
         pages = options.pages or Path(scratch) / "pages"
         pages.mkdir(exist_ok=True)
@@ -217,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             port = int(match.group(1))
             for kind, text in named + small + browse:  # warm up: every worker, query, page
+                text = text.replace("{code}", "620923")
                 conn = HTTPConnection("127.0.0.1", port, timeout=60)
                 if kind == "page":
                     conn.request("GET", text)
@@ -235,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             results: list[tuple[str, int, float]] = []
             endless: list[tuple[str, int, float]] = []
             threads = [
-                threading.Thread(target=client, args=(port, mix, until, i, results, options.think))
+                threading.Thread(
+                    target=client, args=(port, mix, until, i, results, options.think, codes)
+                )
                 for i in range(options.clients)
             ]
             threads.append(
