@@ -38,7 +38,10 @@ def _autonomy(stats: Stats, lang: Language) -> list[str]:
     wide = max(width(k) for k in kinds.values())
     heads = [lang._(h) for h in _AUTONOMY]
     spans = [max(width(h), 5) for h in heads]
-    title = ljust(lang._("autonomous units:"), wide + 2)
+    # The title heads the kinds' column: in Chinese it is the wider of the two.
+    first = max(wide + 2, width(lang._("autonomous units:")))
+    wide = first - 2
+    title = ljust(lang._("autonomous units:"), first)
     lines = ["", f"{title}  " + "  ".join(rjust(h, s) for h, s in zip(heads, spans, strict=True))]
     for kind, units in stats.autonomous.items():
         counts = (units.units, units.with_group, units.with_note, units.unexplained)
