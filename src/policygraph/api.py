@@ -9,22 +9,33 @@ A thin layer over the functions the command line runs (:func:`~policygraph.pipel
     with policygraph.open() as graph:
         report = graph.gaps(within="肃北")
         frame = report.to_dataframe()   # pip install 'policygraph[notebook]'
+
+Where it puts words on what it finds, it takes ``lang="zh"`` as the command line takes
+``--lang zh``: :meth:`PolicyGraph.gaps` (the tier and status in Chinese, as two more columns),
+:meth:`PolicyGraph.render` (a report as ``gaps`` or ``regions`` prints it) and
+:meth:`PolicyGraph.describe` (a region in one line).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
-from policygraph.gaps import GapReport, find_gaps
+from policygraph.gaps import STATUSES, TIERS, GapReport, find_gaps
 from policygraph.pipeline import DEFAULT_STORE, Inputs, open_store
 from policygraph.progress import Progress
 from policygraph.queries import QueryResult, find_regions, library, load, parse_named, run_query
 from policygraph.regionnames import RegionInfo
+from policygraph.reports import gapreport, regionlist
+from policygraph.reports.language import Language, language
 from policygraph.store.base import GraphStore
 from policygraph.timeline import Timeline, region_timeline
 
 __all__ = ["PolicyGraph", "open"]
+
+Lang = Literal["en", "zh"]
 
 
 def _param(value: object) -> str:
@@ -43,6 +54,13 @@ class PolicyGraph:
         self.store = store
         self.spec = spec
         self.inputs = inputs
+        self._languages: dict[str, Language] = {}
+
+    def _language(self, lang: str) -> Language:
+        """``lang`` with the data's labels, read once per language."""
+        if lang not in self._languages:
+            self._languages[lang] = language(self.store, lang, divisions=True)
+        return self._languages[lang]
 
     def query(self, name_or_sparql: str, /, **params: object) -> QueryResult:
         """Run a named query (``"gaps/no-dedicated-policy"``, see :meth:`queries`), a ``.rq``
@@ -68,11 +86,14 @@ class PolicyGraph:
         every_cell: bool = True,
         sort: str = "code",
         as_of: int | None = None,
+        lang: Lang = "en",
     ) -> GapReport:
         """The gap report, one :class:`~policygraph.gaps.Gap` per region × tier, filtered as
         ``policygraph gaps`` filters it (``within`` a code or a name: 肃北, Subei); ``as_of`` a
-        year: the status with only the documents in force then (``gaps --as-of``)."""
-        return find_gaps(
+        year: the status with only the documents in force then (``gaps --as-of``). With
+        ``lang="zh"``, its rows, dicts and data frame end with ``tier_label`` and
+        ``status_label``, the tier and status as the data labels them in Chinese."""
+        report = find_gaps(
             self.store,
             level=level,
             tier=tier,
@@ -84,6 +105,30 @@ class PolicyGraph:
             sort=sort,
             as_of=as_of,
         )
+        if lang == "en":
+            return report
+        words = self._language(lang)
+        return replace(report, labels={k: words.term(k) for k in (*TIERS, *STATUSES)})
+
+    def render(
+        self,
+        found: GapReport | Sequence[RegionInfo],
+        fmt: str = "text",
+        *,
+        lang: Lang = "en",
+    ) -> str:
+        """What the command line prints for ``found``: a :class:`GapReport` as ``policygraph
+        gaps --format FMT --lang LANG`` (text, md, csv, json, html), the regions of
+        :meth:`regions` as ``policygraph regions`` (text, csv, json)."""
+        words = self._language(lang)
+        if isinstance(found, GapReport):
+            return gapreport.render(found, fmt, words)
+        return regionlist.render(list(found), fmt, words)
+
+    def describe(self, region: RegionInfo, *, lang: Lang = "en") -> str:
+        """A region of :meth:`regions` in one line: ``620923 肃北蒙古族自治县 Subei Mongol
+        Autonomous County (in 620900 酒泉市)``, in Chinese ``…（属 620900 酒泉市）``."""
+        return regionlist.describe(region, self._language(lang))
 
     def timeline(self, region: str, *, domain: str | None = None) -> Timeline:
         """For each tier of ``region`` (a code or a name), the years its gap status changed and

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +32,8 @@ from policygraph.reports.gapreport import render as render_gaps
 from policygraph.reports.language import LANGUAGES, language
 from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
 from policygraph.reports.regionlist import render as render_regions
+from policygraph.reports.statsreport import FORMATS as STATS_FORMATS
+from policygraph.reports.statsreport import render as render_stats
 from policygraph.reports.tables import FORMATS as TABLE_FORMATS
 from policygraph.reports.tables import render as render_table
 from policygraph.wording import count
@@ -289,45 +291,17 @@ def push(obj: Context, url: str, dry_run: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(STATS_FORMATS), default="text")
+@lang_option
 @pass_context
-def stats(obj: Context, fmt: str) -> None:
+def stats(obj: Context, fmt: str, lang: str) -> None:
     """Counts by class, source and level."""
     with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         from policygraph.stats import graph_stats
 
         result = graph_stats(store)
-    if fmt == "json":
-        payload = {
-            "quads": result.quads,
-            "by_class": result.by_class,
-            "by_graph": result.by_graph,
-            "by_level": result.by_level,
-            "regions_in_use": result.regions_in_use,
-            "former_regions": result.former_regions,
-            "autonomous": {kind: asdict(units) for kind, units in result.autonomous.items()},
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    click.echo(count(result.quads, "quad"))
-    click.echo(
-        f"{count(result.regions_in_use, 'region')} in use below the nation, "
-        f"{count(result.former_regions, 'former code')}"
-    )
-    if result.autonomous:
-        width = max(len(kind) for kind in result.autonomous)
-        click.echo(
-            f"\n{'autonomous units:':<{width + 2}}  units  titular group  note why none  neither"
-        )
-        for kind, units in result.autonomous.items():
-            click.echo(
-                f"  {kind:<{width}}  {units.units:>5,}  {units.with_group:>13,}  "
-                f"{units.with_note:>13,}  {units.unexplained:>7,}"
-            )
-    _section("by source graph", result.by_graph)
-    _section("by class", result.by_class)
-    for cls, levels in result.by_level.items():
-        _section(f"{cls} by level", levels)
+        words = language(store, lang, divisions=True)
+    click.echo(render_stats(result, fmt, words), nl=False)
 
 
 def _section(title: str, counts: dict[str, int], *, heading: bool = True) -> None:
@@ -556,8 +530,9 @@ def gaps(
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N regions."
 )
+@lang_option
 @pass_context
-def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
+def regions(obj: Context, text: str, fmt: str, limit: int, lang: str) -> None:
     """Find regions by name: Chinese, short, English, pinyin or an alias (any case), or code.
 
     Exact names first, then names that start with QUERY, that hold it, and that look alike."""
@@ -565,9 +540,10 @@ def regions(obj: Context, text: str, fmt: str, limit: int) -> None:
 
     with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         found = find_regions(store, text, limit=limit)
+        words = language(store, lang, divisions=True)
     if not found:
         click.echo(f"no region has a name like {text!r}", err=True)
-    click.echo(render_regions(found, fmt), nl=False)
+    click.echo(render_regions(found, fmt, words), nl=False)
 
 
 def _compare(ctx: click.Context, old: Path, fmt: str, **filters: Any) -> None:
@@ -966,6 +942,7 @@ def serve(
         tempfile.TemporaryDirectory() as scratch,
     ):
         source = web.source_for(store, Path(scratch))
+        words = language(store, lang)  # the query page's, read while the store is open
         store.close()  # the workers hold the store version they read; this process reads none
         if site_dir is None:
             # Written by a separate process, so that the endpoint answers meanwhile.
@@ -983,7 +960,9 @@ def serve(
         limits = web.Limits(
             timeout, max_result_bytes, max_body_bytes, allow_service, cache_bytes=cache_bytes
         )
-        query_page = QueryPage(store, lambda: pages.directory if pages.state() == "ready" else None)
+        query_page = QueryPage(
+            store, lambda: pages.directory if pages.state() == "ready" else None, lang=words
+        )
         app = web.make_app(pool, pages, limits=limits, cors=cors, query_page=query_page)
         bound = sock.getsockname()
         click.echo(

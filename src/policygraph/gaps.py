@@ -12,7 +12,7 @@ into :class:`Gap` values.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from policygraph.store.base import GraphStore
 
 __all__ = [
     "COLUMNS",
+    "LABEL_COLUMNS",
     "STATUSES",
     "TIERS",
     "ClaimCheck",
@@ -156,6 +157,15 @@ class GapReport:
     gaps: list[Gap]
     filters: dict[str, str] = field(default_factory=dict)
     overview: Overview | None = None
+    #: A tier's or status's slug → its label in the language the report was asked for
+    #: (``PolicyGraph.gaps(lang="zh")``); when given, :meth:`rows` ends with the cell's tier and
+    #: status in those words (:data:`LABEL_COLUMNS`).
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The names of the values of :meth:`rows`."""
+        return COLUMNS + LABEL_COLUMNS if self.labels else COLUMNS
 
     @property
     def regions(self) -> list[str]:
@@ -169,8 +179,9 @@ class GapReport:
         return [(g, c) for g in self.gaps for c in g.claims if c.verdict == "disagrees"]
 
     def rows(self) -> list[tuple[object, ...]]:
-        """One tuple per cell, in the order of :data:`COLUMNS`: the documents as their numbers
+        """One tuple per cell, in the order of :attr:`columns`: the documents as their numbers
         (or titles) joined with "; ", the population None where the graph has no census."""
+        words = self.labels
         return [
             (
                 g.code,
@@ -186,18 +197,19 @@ class GapReport:
                 "; ".join(d.short for d in g.evidence),
                 len(g.fallback),
                 "; ".join(d.short for d in g.fallback),
+                *((words.get(g.tier, g.tier), words.get(g.status, g.status)) if words else ()),
             )
             for g in self.gaps
         ]
 
     def dicts(self) -> list[dict[str, object]]:
-        """:meth:`rows` as dicts keyed by :data:`COLUMNS`."""
-        return [dict(zip(COLUMNS, row, strict=True)) for row in self.rows()]
+        """:meth:`rows` as dicts keyed by :attr:`columns`."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows()]
 
     def to_dataframe(self) -> Any:
-        """One row per cell under :data:`COLUMNS` as a ``pandas.DataFrame`` (population as
+        """One row per cell under :attr:`columns` as a ``pandas.DataFrame`` (population as
         pandas' nullable Int64; needs ``pip install 'policygraph[notebook]'``)."""
-        return dataframe(COLUMNS, self.rows(), {"population": "Int64"})
+        return dataframe(self.columns, self.rows(), {"population": "Int64"})
 
 
 #: The columns of :meth:`GapReport.rows` and :meth:`GapReport.to_dataframe`.
@@ -216,6 +228,8 @@ COLUMNS = (
     "fallback_count",
     "fallback",
 )
+#: The columns a report asked for in another language adds (the tier and status in its words).
+LABEL_COLUMNS = ("tier_label", "status_label")
 
 
 def _by_domain(name: str, params: dict[str, str]) -> str:

@@ -14,7 +14,11 @@ Accept); this module only answers what the endpoint cannot:
 - ``POST /query/pages``: which of the IRIs of a result have a browse page, and where.
 
 Everything the page needs ships in the package (``templates/site/querypage.html.j2``,
-``querypage-assets/``): nothing is fetched from another site.
+``querypage-assets/``): nothing is fetched from another site. The page speaks the language of
+``serve --lang``: its headings, buttons and labels from the gettext catalogue, the words its
+script shows from a JSON block of the page (:mod:`policygraph.reports.scriptwords`), the values
+a concept parameter takes labelled in that language where the data has the label. The named
+queries' titles and descriptions are English only (their ``.rq`` headers), and say so in Chinese.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from policygraph import namespaces as ns
 from policygraph.errors import QueryError
 from policygraph.queries import NamedQuery, Param, bind, find_regions, library
 from policygraph.queries.terms import CONCEPT_KINDS
-from policygraph.reports.language import Language
+from policygraph.reports.language import LABEL_TAGS, Language
+from policygraph.reports.regionlist import describe
 from policygraph.reports.templates import environment
 from policygraph.store.base import GraphStore
 
@@ -70,9 +75,10 @@ HINTS = {
 }
 
 _VALUES = """
-SELECT ?value ?label WHERE {{
+SELECT ?value (COALESCE(?wanted, ?english) AS ?label) WHERE {{
   ?value <{in_scheme}> <{scheme}> .
-  OPTIONAL {{ ?value <{pref}> ?label FILTER(LANG(?label) = "en") }}
+  OPTIONAL {{ ?value <{pref}> ?wanted FILTER(LANGMATCHES(LANG(?wanted), "{tag}")) }}
+  OPTIONAL {{ ?value <{pref}> ?english FILTER(LANG(?english) = "en") }}
 }}
 """
 _SOURCES = f"""
@@ -112,9 +118,16 @@ class QueryPage:
     as the CLI makes them) and the browse pages in ``pages()`` (for links), when there are any.
     """
 
-    def __init__(self, store: GraphStore, pages: Callable[[], Path | None] = lambda: None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        pages: Callable[[], Path | None] = lambda: None,
+        *,
+        lang: Language | None = None,
+    ) -> None:
         self.store = store
         self.pages = pages
+        self.lang = lang or Language()
         # The store is one connection shared by the server's threads: one question at a time.
         self._lock = threading.Lock()
         self._catalogue: dict[str, Any] | None = None
@@ -134,9 +147,9 @@ class QueryPage:
     # -- the page ------------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
         html = (
-            environment(served=True)
+            environment(self.lang.code, served=True)
             .get_template("site/querypage.html.j2")
-            .render(root="", prefixes=declarations(), lang=Language())
+            .render(root="", prefixes=declarations(), lang=self.lang)
         )
         return HTMLResponse(html)
 
@@ -152,7 +165,9 @@ class QueryPage:
     # -- named queries -------------------------------------------------------------------------
     async def named(self, request: Request) -> Response:
         if self._catalogue is None:
-            self._catalogue = await run_in_threadpool(self._locked, catalogue, self.store)
+            self._catalogue = await run_in_threadpool(
+                self._locked, catalogue, self.store, LABEL_TAGS[self.lang.code]
+            )
         return JSONResponse(self._catalogue)
 
     async def resolve(self, request: Request) -> Response:
@@ -175,7 +190,11 @@ class QueryPage:
         """The regions whose names match ``?q=`` (as ``policygraph regions`` finds them), for
         the suggestions of a region field."""
         text = request.query_params.get("q", "").strip()[:MAX_SEARCH]
-        found = await run_in_threadpool(self._locked, _regions, self.store, text) if text else []
+        found = (
+            await run_in_threadpool(self._locked, _regions, self.store, text, self.lang)
+            if text
+            else []
+        )
         return JSONResponse(found)
 
     def _locked(self, call: Callable[..., Any], *args: Any) -> Any:
@@ -207,11 +226,11 @@ class QueryPage:
         return JSONResponse(found)
 
 
-def _regions(store: GraphStore, text: str) -> list[dict[str, str]]:
+def _regions(store: GraphStore, text: str, lang: Language) -> list[dict[str, str]]:
     return [
         {
             "code": r.code,
-            "label": r.describe(),
+            "label": describe(r, lang),
             "level": r.level,
         }
         for r in find_regions(store, text, limit=MAX_SUGGESTED)
@@ -227,7 +246,7 @@ def declarations() -> str:
     return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in ns.PREFIXES.items())
 
 
-def _param(store: GraphStore, param: Param) -> dict[str, Any]:
+def _param(store: GraphStore, param: Param, tag: str) -> dict[str, Any]:
     described: dict[str, Any] = {
         "name": param.name,
         "kind": param.kind,
@@ -242,7 +261,10 @@ def _param(store: GraphStore, param: Param) -> dict[str, Any]:
             _SOURCES
             if param.kind == "source"
             else _VALUES.format(
-                in_scheme=ns.SKOS.inScheme, scheme=ns.scheme(param.kind), pref=ns.SKOS.prefLabel
+                in_scheme=ns.SKOS.inScheme,
+                scheme=ns.scheme(param.kind),
+                pref=ns.SKOS.prefLabel,
+                tag=tag,
             )
         )
         labels: dict[str, str] = {}
@@ -253,21 +275,22 @@ def _param(store: GraphStore, param: Param) -> dict[str, Any]:
     return described
 
 
-def _query(store: GraphStore, query: NamedQuery) -> dict[str, Any]:
+def _query(store: GraphStore, query: NamedQuery, tag: str) -> dict[str, Any]:
     return {
         "name": query.name,
         "title": query.title,
         "description": query.description,
-        "params": [_param(store, p) for p in query.params],
+        "params": [_param(store, p, tag) for p in query.params],
     }
 
 
-def catalogue(store: GraphStore) -> dict[str, Any]:
+def catalogue(store: GraphStore, tag: str = "en") -> dict[str, Any]:
     """What ``GET /query/named`` answers: the prefixes and every named query with its
-    parameters (kind, required, default, and the values a concept or source may take)."""
+    parameters (kind, required, default, and the values a concept or source may take, labelled
+    in the language ``tag`` where the data has it, else in English)."""
     return {
         "prefixes": dict(ns.PREFIXES),
         "base": ns.BASE,
         "reserved": list(RESERVED),
-        "queries": [_query(store, q) for _, q in sorted(library().items())],
+        "queries": [_query(store, q, tag) for _, q in sorted(library().items())],
     }

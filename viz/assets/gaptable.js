@@ -1,7 +1,8 @@
 /* The gap table of gaps.html: filters (status, tier, province, prefecture, autonomous,
  * surveyed) and sorting by any column. Progressive: without this script the table shows every
  * row, in the order of the codes. The filters are kept in the address (#province=620000&...),
- * so a link can open the table filtered, as the overview's tiles do. */
+ * so a link can open the table filtered, as the overview's tiles do. Its words (the count, the
+ * sort hints) are the page's, from its JSON block #page-words. */
 (function () {
   "use strict";
   var table = document.getElementById("gap-table");
@@ -12,6 +13,7 @@
   var count = document.getElementById("gap-count");
   var names = ["status", "tier", "province", "prefecture", "autonomous", "surveyed"];
   var fields = {};
+  var words = JSON.parse(document.getElementById("page-words").textContent);
   names.forEach(function (name) { fields[name] = form.elements[name]; });
 
   function current() {
@@ -46,7 +48,8 @@
       if (keep) { shown += 1; }
     });
     if (count) {
-      count.textContent = shown.toLocaleString("en") + " of " + rows.length.toLocaleString("en") + " rows shown";
+      count.textContent = words.rowsShown.replace("{shown}", shown.toLocaleString("en"))
+        .replace("{total}", rows.length.toLocaleString("en"));
     }
     table.setAttribute("data-shown", String(shown));
     var hash = Object.keys(wanted).map(function (k) {
@@ -105,7 +108,7 @@
     button.type = "button";
     button.className = "sort";
     button.textContent = th.textContent;
-    button.title = "sort by " + th.textContent;
+    button.title = words.sortBy.replace("{column}", th.textContent);
     th.textContent = "";
     th.appendChild(button);
     button.addEventListener("click", function () { sortBy(index, kind, button); });

@@ -3,7 +3,9 @@
  * the text of a claim. The index (assets/search-index.js, the same data as search.json) is
  * loaded on first use; a page opened from disk cannot fetch search.json, but it can load a
  * script. Results are built as DOM nodes with textContent: no text from a source is parsed
- * as HTML. Regions without a page are listed with their gap status and no link. */
+ * as HTML. Regions without a page are listed with their gap status and no link. The words it
+ * shows are the page's (its JSON block #page-words, from the site's message catalogue), so a
+ * site written with --lang zh searches in Chinese. */
 (function () {
   "use strict";
   var form = document.querySelector("form.search");
@@ -13,6 +15,14 @@
   var list = form.querySelector(".search-results");
   var LIMIT = 25;
   var prepared = null;
+  var ui = JSON.parse(document.getElementById("page-words").textContent);
+
+  // A message of the page's words with its {placeholders} filled.
+  function say(message, values) {
+    return message.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
 
   function fold(text) {
     // Case, width and accents folded; spaces, apostrophes and hyphens dropped, so that
@@ -92,7 +102,7 @@
     var li = element("li", "result " + entry.kind);
     var head = entry.href ? element("a", "hit") : element("span", "hit");
     if (entry.href) { head.href = root + entry.href; }
-    head.appendChild(element("span", "result-kind", entry.kind));
+    head.appendChild(element("span", "result-kind", ui.kinds[entry.kind] || entry.kind));
     head.appendChild(element("span", "result-label", entry.label));
     if (entry.zh && entry.zh !== entry.label) {
       var zh = element("span", "result-zh", entry.zh);
@@ -101,16 +111,22 @@
     }
     if (entry.code) { head.appendChild(element("span", "result-code", entry.code)); }
     li.appendChild(head);
-    if (entry.within) { li.appendChild(element("span", "result-within", "in " + entry.within)); }
+    if (entry.within) {
+      li.appendChild(element("span", "result-within", say(ui.within, {where: entry.within})));
+    }
     if (entry.statuses) {
       var chips = element("span", "result-statuses");
       entry.statuses.split("/").forEach(function (status, i) {
-        if (status) { chips.appendChild(element("span", "status " + status, prepared.tiers[i] + ": " + status)); }
+        if (!status) { return; }
+        var tier = prepared.tiers[i];
+        var text = say(ui.tierStatus, {tier: ui.tiers[tier] || tier,
+          status: ui.statuses[status] || status});
+        chips.appendChild(element("span", "status " + status, text));
       });
       li.appendChild(chips);
     }
     if (!entry.href && entry.kind === "region") {
-      li.appendChild(element("span", "result-note", "no page: no source studies it (not surveyed is not no policy)"));
+      li.appendChild(element("span", "result-note", ui.noPage));
     } else if (entry.kind === "claim" && entry.text) {
       li.appendChild(element("span", "result-note", entry.text.slice(0, 140)));
     }
@@ -126,8 +142,8 @@
       var found = search(query);
       list.textContent = "";
       found.slice(0, LIMIT).forEach(function (f) { list.appendChild(item(f[3])); });
-      var note = found.length > LIMIT ? "first " + LIMIT + " of " + found.length + " matches"
-        : found.length + " match" + (found.length === 1 ? "" : "es");
+      var note = found.length > LIMIT ? say(ui.firstOf, {limit: LIMIT, n: found.length})
+        : say(ui.matches[found.length === 1 ? 0 : 1], {n: found.length});
       list.appendChild(element("li", "result-count", note));
       list.hidden = false;
       form.setAttribute("data-results", String(found.length));

@@ -9,7 +9,11 @@
  * textContent or as an attribute value: nothing from a result is parsed as HTML.
  *
  * The link: ?query=TEXT for a query of your own, ?named=NAME&PARAM=VALUE… for a named query
- * whose text has not been edited. Opening it fills the page and runs the query. */
+ * whose text has not been edited. Opening it fills the page and runs the query.
+ *
+ * The words it shows are the page's, in the language of `serve --lang`: a JSON block of the
+ * page (#query-words, from the message catalogue). The server's own messages (a refused
+ * parameter, a SPARQL error) are shown as the server words them, after a prefix in those words. */
 (function () {
   "use strict";
   var app = document.getElementById("query-app");
@@ -22,6 +26,18 @@
   var JSON_RESULTS = "application/sparql-results+json";
   // A SELECT or ASK answers in SPARQL JSON; a CONSTRUCT or DESCRIBE in Turtle.
   var ACCEPT_SHOWN = JSON_RESULTS + ", text/turtle;q=0.9";
+  var words = JSON.parse(document.getElementById("query-words").textContent);
+
+  // A message of the page's words with its {placeholders} filled.
+  function say(message, values) {
+    return message.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function rowCount(n) {
+    return say(words.rows[n === 1 ? 0 : 1], {n: n.toLocaleString("en")});
+  }
 
   var editor = document.getElementById("query-text");
   // CodeMirror (vendored) when it loaded: line numbers, SPARQL colours, bracket matching; the
@@ -124,7 +140,7 @@
     var wrap = el("div", null, {"class": "param"});
     var label = el("label", param.name, {"for": id});
     var kind = (param.kind !== param.name ? [param.kind] : []).concat(
-      param.required ? ["required"] : []).join(", ");
+      param.required ? [words.required] : []).join(", ");
     if (kind) { label.appendChild(el("span", " " + kind, {"class": "param-kind"})); }
     var input;
     if (param.kind === "boolean") {
@@ -136,7 +152,7 @@
     }
     if (param.choices) {
       input = el("select", null, {id: id, name: param.name});
-      if (!param.required) { input.appendChild(el("option", "(any)", {value: ""})); }
+      if (!param.required) { input.appendChild(el("option", words.any, {value: ""})); }
       param.choices.forEach(function (c) {
         var text = c.label && c.label !== c.value ? c.value + " — " + c.label : c.value;
         input.appendChild(el("option", text, {value: c.value}));
@@ -144,7 +160,7 @@
       input.value = value !== undefined ? value : (param.default || "");
     } else {
       input = el("input", null, {type: "text", id: id, name: param.name,
-        placeholder: param.hint || "", autocomplete: "off"});
+        placeholder: words.hints[param.kind] || param.hint || "", autocomplete: "off"});
       input.value = value !== undefined ? value : (param.default || "");
       if (param.kind === "region") { suggest(input, wrap); }
     }
@@ -207,7 +223,7 @@
       return reply.json().then(function (body) {
         if (mine !== resolving) { return null; }  // a later change has been asked for
         if (!reply.ok) {
-          showError(body.error || "the server refused the parameters");
+          showError(body.error || words.refusedParams);
           return null;
         }
         showError("");
@@ -217,7 +233,7 @@
         return named;
       });
     }).catch(function (err) {
-      showError("the server could not be reached: " + err);
+      showError(say(words.unreachableServer, {error: err}));
       return null;
     });
     pending = answer.then(function (done) { return done !== null || mine !== resolving; });
@@ -250,13 +266,13 @@
   // The endpoint's refusal in one line; a syntax error's position selected in the editor.
   function refused(reply, download) {
     return reply.text().then(function (text) {
-      var message = oneLine(text) || ("the endpoint answered " + reply.status);
-      showError((download ? "no download: " : "") + message);
+      var message = oneLine(text) || say(words.endpointAnswered, {status: reply.status});
+      showError((download ? words.noDownload : "") + message);
       var at = /at line (\d+), column (\d+)/.exec(message);
       if (at) { select(Number(at[1]), Number(at[2])); }
       if (download) { return; }
       table.hidden = graphResult.hidden = true;  // the results shown were another query's
-      statusLine.textContent = "No results: the query was refused (HTTP " + reply.status + ").";
+      statusLine.textContent = say(words.refusedQuery, {status: reply.status});
     });
   }
 
@@ -284,13 +300,13 @@
   function runNow(bound) {
     if (!bound) {  // the parameters were refused: the error line says why
       runButton.disabled = false;
-      statusLine.textContent = "Not run: the parameters were refused.";
+      statusLine.textContent = words.notRun;
       return Promise.resolve();
     }
     updateLink();
     showError("");
     runButton.disabled = true;
-    statusLine.textContent = "Running…";
+    statusLine.textContent = words.running;
     var started = performance.now();
     var sent = queryText();
     return post(ACCEPT_SHOWN).then(function (reply) {
@@ -302,8 +318,8 @@
       }
       return reply.text().then(function (body) { ran = sent; showGraph(body, took); });
     }).catch(function (err) {
-      showError("the endpoint could not be reached: " + err);
-      statusLine.textContent = "No results.";
+      showError(say(words.unreachableEndpoint, {error: err}));
+      statusLine.textContent = words.noResults;
     }).then(function () {
       runButton.disabled = false;
       csvButton.disabled = jsonButton.disabled = ran === null;
@@ -360,8 +376,8 @@
     graphResult.hidden = true;
     if (data.boolean !== undefined) {
       table.hidden = true;
-      statusLine.textContent = "ASK: " + (data.boolean ? "yes (true)" : "no (false)") +
-        " · " + took + " ms";
+      statusLine.textContent = say(words.ask,
+        {answer: data.boolean ? words.askYes : words.askNo, ms: took});
       return;
     }
     var vars = data.head.vars || [];
@@ -381,9 +397,9 @@
       body.appendChild(line);
     });
     table.hidden = false;
-    var count = rows.length === 1 ? "1 row" : rows.length.toLocaleString("en") + " rows";
-    statusLine.textContent = count + " · " + took + " ms" + (rows.length > ROWS_SHOWN ?
-      " · the first " + ROWS_SHOWN.toLocaleString("en") + " shown; download CSV or JSON for all" : "");
+    statusLine.textContent = rowCount(rows.length) + " · " + say(words.took, {ms: took}) +
+      (rows.length > ROWS_SHOWN ?
+        " · " + say(words.firstShown, {n: ROWS_SHOWN.toLocaleString("en")}) : "");
     linkPages();
   }
 
@@ -409,7 +425,7 @@
     table.hidden = true;
     graphResult.hidden = false;
     graphResult.textContent = text;
-    statusLine.textContent = "A graph (CONSTRUCT or DESCRIBE), in Turtle · " + took + " ms";
+    statusLine.textContent = say(words.graph, {ms: took});
   }
 
   // IRIs with a browse page become links to it; the others stay text.
@@ -470,7 +486,7 @@
       showParams(query(name), values);
       return resolve(name, values).then(function (done) { if (done) { return run(); } });
     }
-    if (name) { showError("unknown named query " + name + "; choose one from the list"); }
+    if (name) { showError(say(words.unknownNamed, {name: name})); }
     if (params.has("query")) {
       setText(params.get("query"));
       return run();
@@ -520,7 +536,7 @@
     fillPicker();
     return fromUrl();
   }).catch(function (err) {
-    showError("the named queries could not be loaded: " + err);
+    showError(say(words.namedUnloaded, {error: err}));
   }).then(function () {
     app.setAttribute("data-ready", "true");
   });

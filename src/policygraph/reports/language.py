@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from policygraph import namespaces as ns
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "english",
     "language",
     "plural_marker",
+    "scheme_labels",
     "translations",
 ]
 
@@ -91,6 +93,10 @@ class Language:
     #: Region code → its Chinese name, for regions a report names only by code and English name
     #: (a parent, the holder of a fall-back document).
     names: Mapping[str, str] = field(default_factory=dict)
+    #: A division type's slug (``autonomous-county``) → its label, for the reports that show
+    #: division types (``regions``, ``stats``): a scheme of its own, whose slugs meet the
+    #: levels' (``county`` is a level, 县级, and a division type, 县).
+    divisions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def zh(self) -> bool:
@@ -109,6 +115,10 @@ class Language:
         and the JSON say), the data's label in Chinese (falling back on the slug)."""
         return self.terms.get(slug, slug) if self.zh else slug
 
+    def division(self, slug: str) -> str:
+        """A division type as this language shows it, as :meth:`term` a tier."""
+        return self.divisions.get(slug, slug) if self.zh else slug
+
     def name(self, english: str, chinese: str = "", sep: str = "  ") -> str:
         """A region's names, the report language's first: "Subei … 肃北…" or "肃北… Subei …"."""
         pair = (chinese, english) if self.zh else (english, chinese)
@@ -124,10 +134,10 @@ def english() -> Language:
     return Language()
 
 
-def language(store: GraphStore, code: str = "en") -> Language:
+def language(store: GraphStore, code: str = "en", *, divisions: bool = False) -> Language:
     """``code`` with the data's names in it: tier, status, level and domain labels and the
     Chinese names of the regions above the counties (English needs none: it shows the slugs and
-    the English names)."""
+    the English names); with ``divisions``, the labels of the division types too."""
     if code == "en":
         return Language()
     if code not in LANGUAGES:
@@ -138,4 +148,27 @@ def language(store: GraphStore, code: str = "en") -> Language:
     # The regions a report names by code and English name alone are parents and the holders
     # of fall-back documents: all above the counties.
     above = ("national", "provincial", "prefectural")
-    return Language(code, concept_labels(store, tag), region_labels(store, tag, above))
+    types = scheme_labels(store, "division-type", tag) if divisions else {}
+    return Language(
+        code, concept_labels(store, tag), region_labels(store, tag, above), divisions=types
+    )
+
+
+_SCHEME_LABELS = """
+SELECT ?concept ?label WHERE {{
+  ?concept <{in_scheme}> <{scheme}> ; <{pref}> ?label .
+  FILTER(LANGMATCHES(LANG(?label), "{tag}"))
+}}
+"""
+
+
+def scheme_labels(store: GraphStore, name: str, tag: str) -> dict[str, str]:
+    """The slug of each concept of the scheme ``id/{name}`` → its ``skos:prefLabel`` in the
+    language ``tag``."""
+    query = _SCHEME_LABELS.format(
+        in_scheme=ns.SKOS.inScheme, scheme=ns.scheme(name), pref=ns.SKOS.prefLabel, tag=tag
+    )
+    labels: dict[str, str] = {}
+    for concept, label in sorted(store.select(query)):
+        labels.setdefault(ns.slug(concept), str(label))
+    return labels

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from policygraph.gaps import STATUSES, TIERS, Gap
+from policygraph.reports.language import N_, Language
 from policygraph.reports.treemap import Box, Rect, nest
 
 __all__ = [
@@ -37,13 +38,14 @@ TREEMAP_W, TREEMAP_H = 1000, 640
 MARK = 8.0
 #: (upper bound, colour, legend text) of the share bins: ColorBrewer OrRd, 5 classes.
 SHARE_BINS = (
-    (0.2, "#fef0d9", "under 20 %"),
+    (0.2, "#fef0d9", N_("under 20 %")),
     (0.4, "#fdcc8a", "20–40 %"),
     (0.6, "#fc8d59", "40–60 %"),
     (0.8, "#e34a33", "60–80 %"),
     (1.0, "#b30000", "80–100 %"),
 )
 NO_UNITS = "#e5e7eb"
+_EN = Language()
 
 
 @dataclass(frozen=True)
@@ -170,22 +172,39 @@ def _marker(r: Rect) -> Rect:
 
 
 def _county_title(
-    gap_by_tier: Mapping[str, Gap], info: RegionInfo | None, regions: Mapping[str, RegionInfo]
+    gap_by_tier: Mapping[str, Gap],
+    info: RegionInfo | None,
+    regions: Mapping[str, RegionInfo],
+    lang: Language,
 ) -> str:
+    """The hover text of a county: its names, where it is, its people, its status by tier and
+    whether a source studied it, in the page's language (the places above it by their Chinese
+    names in Chinese, largest first as Chinese writes them)."""
     first = next(iter(gap_by_tier.values()))
     lines = [f"{info.label_zh if info else ''} {first.label} ({first.code})".strip()]
-    where = []
+
+    def name(code: str, english: str) -> str:
+        found = regions.get(code)
+        return (found.label_zh or english) if lang.zh and found else english
+
+    prefecture = province = ""
     if first.parent and first.parent != province_of(first.code):
-        where.append(first.parent_label)
-    province = regions.get(province_of(first.code))
-    if province:
-        where.append(province.label)
-    if where:
-        lines.append(", ".join(where))
+        prefecture = name(first.parent, first.parent_label)
+    above = regions.get(province_of(first.code))
+    if above:
+        province = name(above.code, above.label)
+    if prefecture and province:
+        lines.append(
+            lang._("{prefecture}, {province}").format(prefecture=prefecture, province=province)
+        )
+    elif prefecture or province:
+        lines.append(prefecture or province)
     if first.population:
-        lines.append(f"{first.population:,} people (2020)")
-    lines.append(" · ".join(f"{t} {g.status}" for t, g in gap_by_tier.items()))
-    lines.append("surveyed" if first.surveyed else "not surveyed")
+        lines.append(lang._("{n} people (2020)").format(n=f"{first.population:,}"))
+    lines.append(
+        " · ".join(f"{lang.term(t)} {lang.term(g.status)}" for t, g in gap_by_tier.items())
+    )
+    lines.append(lang._("surveyed") if first.surveyed else lang._("not surveyed"))
     return "\n".join(lines)
 
 
@@ -195,6 +214,7 @@ def _treemap(
     people: Mapping[str, int],
     urls: Mapping[str, str],
     short: Mapping[str, str],
+    lang: Language,
 ) -> dict[str, Any]:
     forest, missing = _tree(cells, people)
     placed = nest(
@@ -236,7 +256,7 @@ def _treemap(
                     "surveyed": first.surveyed,
                     "population": first.population,
                     "href": urls.get(p.key, ""),
-                    "title": _county_title(cells_here, regions.get(p.key), regions),
+                    "title": _county_title(cells_here, regions.get(p.key), regions, lang),
                     **rect(p.rect),
                     **({"mark": rect(_marker(p.rect))} if first.surveyed else {}),
                 }
@@ -274,9 +294,12 @@ def overview(
     regions: Mapping[str, RegionInfo],
     populations: Mapping[str, int],
     urls: Mapping[str, str],
+    lang: Language = _EN,
 ) -> dict[str, Any]:
     """The overview of the county-level ``cells`` (every county, every tier): tiles by tier and
-    the treemap. ``urls`` maps a region code to its page, for the regions that have one."""
+    the treemap. ``urls`` maps a region code to its page, for the regions that have one;
+    ``lang`` is the language of the words it draws (the legend, the hover text of a county, the
+    provinces' short names on the treemap)."""
     county = sorted(
         (g for g in cells if g.tier in TIERS), key=lambda g: (g.code, TIERS.index(g.tier))
     )
@@ -300,10 +323,15 @@ def overview(
             "width": cols * (TILE_W + TILE_GAP) - TILE_GAP,
             "height": rows * (TILE_H + TILE_GAP) - TILE_GAP,
         },
-        "share_bins": [{"colour": c, "label": text} for _, c, text in SHARE_BINS],
+        "share_bins": [{"colour": c, "label": lang._(text)} for _, c, text in SHARE_BINS],
         "no_units_colour": NO_UNITS,
         "tiles": tiles,
         "treemap": _treemap(
-            county, regions, populations, urls, {p.code: p.short_en for p in places}
+            county,
+            regions,
+            populations,
+            urls,
+            {p.code: p.short_zh if lang.zh else p.short_en for p in places},
+            lang,
         ),
     }

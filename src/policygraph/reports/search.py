@@ -99,9 +99,12 @@ def write_search(
     facts: Mapping[str, list[tuple[str, Any]]],
     cells: Iterable[Gap],
     regions: Mapping[str, RegionInfo],
+    *,
+    chinese: bool = False,
 ) -> None:
     """search.json in ``out`` and search-index.js in ``assets``: every node of ``graph``, the
-    regions with their gap status (from ``cells``) and the regions above them."""
+    regions with their gap status (from ``cells``) and the regions above them (``chinese``: by
+    their Chinese names, largest first, as Chinese writes a place: 甘肃省兰州市)."""
     statuses: dict[str, dict[str, str]] = {}
     for gap in cells:
         statuses.setdefault(gap.code, {})[gap.tier] = gap.status
@@ -110,9 +113,9 @@ def write_search(
         above: list[str] = []
         parent = regions.get(info.parent)
         while parent is not None and parent.level != "national" and len(above) < 3:
-            above.append(parent.label)
+            above.append((parent.label_zh or parent.label) if chinese else parent.label)
             parent = regions.get(parent.parent)
-        within[code] = ", ".join(above)
+        within[code] = "".join(reversed(above)) if chinese else ", ".join(above)
     index = search_index(graph, facts, statuses, within)
     (out / "search.json").write_text(search_json(index), encoding="utf-8")
     (assets / "search-index.js").write_text(search_script(index), encoding="utf-8")

@@ -231,9 +231,10 @@ def write_site(
         regions=regions,
         populations={g.code: g.population for g in county if g.population},
         urls=urls,
+        lang=words,
     )
     pages += _write_index(site, cells, national)
-    write_search(out, out / ASSETS, site.graph, site.facts, cells, regions)
+    write_search(out, out / ASSETS, site.graph, site.facts, cells, regions, chinese=words.zh)
     tell("writing", "the query pages, index.html, the overview and the search index")
     write_view(
         store,

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from policygraph.reports.language import plural_marker as n
 from policygraph.reports.language import translations
+from policygraph.reports.scriptwords import query_words, site_words
 from policygraph.wording import count, plural
 
 __all__ = ["COUNTED", "environment"]
@@ -52,4 +53,7 @@ def environment(lang: str = "en", *, served: bool = False) -> Environment:
 
     env.filters["count"] = counted
     env.globals["served"] = served
+    # The words the page's scripts show (reports.scriptwords), for its JSON block.
+    env.globals["site_words"] = site_words
+    env.globals["query_words"] = query_words
     return env
