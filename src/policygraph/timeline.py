@@ -14,7 +14,7 @@ the named queries ``gaps/region-tree``, ``gaps/validity`` and ``lookup/regions``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -28,7 +28,7 @@ from policygraph.gaptable import CellRow, DocumentRow, GapTable
 from policygraph.queries import region_code, run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["Change", "Timeline", "region_timeline", "timeline_of"]
+__all__ = ["Change", "Timeline", "region_timeline", "status_years", "timeline_of"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,34 @@ def _changes(
 
 def _starts(timed: TimedIndex, iri: str) -> int | None:
     return timed.starts.get(iri)
+
+
+def status_years(
+    timed: TimedIndex, codes: Iterable[str]
+) -> dict[str, dict[str, list[tuple[int, str]]]]:
+    """For each region code of ``codes`` in the index, per tier, the years in which its status
+    changed and the status from then on: the timeline's years, without its documents (the year
+    selector of the browse site). A region whose first year in use is not known starts at 0."""
+    index = timed.index
+    by_code = {code: region for region, code in index.regions.items()}
+    found: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for code in codes:
+        region = by_code.get(code)
+        if region is None:
+            continue
+        since = index.start.get(region)
+        first = since if since is not None else min(timed.years, default=0)
+        years = (first, *(y for y in timed.years if y > first))
+        tiers: dict[str, list[tuple[int, str]]] = {}
+        for tier in index.tiers:
+            changes: list[tuple[int, str]] = []
+            for year in years:
+                status = cell(index, region, tier, None, year).status
+                if not changes or changes[-1][1] != status:
+                    changes.append((year if changes or since is not None else 0, status))
+            tiers[tier] = changes
+        found[code] = tiers
+    return found
 
 
 def region_timeline(store: GraphStore, region: str, *, domain: str | None = None) -> Timeline:
