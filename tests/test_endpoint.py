@@ -120,3 +120,31 @@ def test_an_unreachable_endpoint_is_one_line(invoke: Invoke) -> None:
     result = invoke("stats", store=f"sparql:http://127.0.0.1:{_free_port()}/query")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "cannot reach the SPARQL endpoint" in result.stderr
+
+
+@pytest.mark.parametrize("region", ["620000", "620721", "620923", "622900"])
+def test_a_timeline_through_the_endpoint_is_the_local_stores_byte_for_byte(
+    endpoint: tuple[str, str], invoke: Invoke, region: str
+) -> None:
+    """The endpoint has no gap table: gaps/region-tree, gaps/validity and lookup/regions give
+    what the timeline is computed from. It once refused: "needs a local store"."""
+    spec, url = endpoint
+    for options in ([], ["--domain", "medical"]):
+        args = ("timeline", region, "--format", "json", *options)
+        remote = invoke(*args, store=f"sparql:{url}", seed=True)
+        local = invoke(*args, store=spec, seed=True)
+        assert remote.exit_code == 0, remote.stderr
+        assert local.exit_code == 0, local.stderr
+        assert remote.stdout == local.stdout
+    text = invoke("timeline", region, store=f"sparql:{url}", seed=True)
+    assert text.stdout == invoke("timeline", region, store=spec, seed=True).stdout
+    assert '"changes"' in remote.stdout
+
+
+def test_an_unknown_timeline_region_through_the_endpoint_is_one_line(
+    endpoint: tuple[str, str], invoke: Invoke
+) -> None:
+    _, url = endpoint
+    result = invoke("timeline", "999999", store=f"sparql:{url}", seed=True)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -45,6 +45,12 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
         {"domain": "pension"},
     ],
     "gaps/coverage-matrix-by-domain": [{"domain": "pension", "tier": "commercial"}],
+    "gaps/coverage-matrix-as-of": [
+        {},
+        {"as_of": "2013", "within": "620000"},
+        {"as_of": "2015", "level": "provincial", "tier": "commercial"},
+        {"as_of": "2021", "domain": "medical", "autonomous": "true"},
+    ],
     "gaps/provision": [{"autonomous": "true"}, {"within": "622900"}],
     "gaps/provision-by-domain": [{"domain": "medical", "within": "622900"}],
     "gaps/claims": [{}, {"source": "s1"}, {"kind": "missing-policy", "tier": "commercial"}],

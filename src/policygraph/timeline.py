@@ -6,24 +6,29 @@ the timeline evaluates the cell (:func:`policygraph.asof`, the derivation's own 
 from the first year the region's code was in use and then at each such year, and keeps the years
 whose status differs from the year before. The documents that changed it are those of the cell's
 evidence or fall-back that entered force that year, and those that left it.
+
+A local store reads all of it from its gap table; a store without one (a SPARQL endpoint) from
+the named queries ``gaps/region-tree``, ``gaps/validity`` and ``lookup/regions``
+(:func:`policygraph.asof.query_index`), through the same computation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
 from rdflib import URIRef
 
-from policygraph.asof import ASSUMPTION, TimedIndex, timed_index
+from policygraph.asof import ASSUMPTION, TimedIndex, query_index, timed_index
 from policygraph.derive import Cell, cell
 from policygraph.errors import QueryError
 from policygraph.gaps import TIERS, Document
-from policygraph.gaptable import GapTable
-from policygraph.queries import region_code
+from policygraph.gaptable import CellRow, DocumentRow, GapTable
+from policygraph.queries import region_code, run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["Change", "Timeline", "region_timeline", "timeline_of"]
+__all__ = ["Change", "Timeline", "region_timeline", "status_years", "timeline_of"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,15 @@ class Timeline:
     last: int | None = None
 
 
+#: The documents' rows by their ids: the gap table's, or those read with gaps/validity.
+Documents = Callable[[set[int]], dict[int, DocumentRow]]
+
+
 def _documents(
-    table: GapTable, timed: TimedIndex, iris: set[str], relation: str
+    rows_of: Documents, timed: TimedIndex, iris: set[str], relation: str
 ) -> tuple[Document, ...]:
     ids = {timed.ids[i] for i in iris if i in timed.ids}
-    rows = table.documents(ids)
-    return tuple(sorted(Document.of(d, relation) for d in rows.values()))
+    return tuple(sorted(Document.of(d, relation) for d in rows_of(ids).values()))
 
 
 def _shown(found: Cell) -> set[str]:
@@ -69,7 +77,7 @@ def _shown(found: Cell) -> set[str]:
 
 
 def _changes(
-    table: GapTable, timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
+    table: Documents, timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
 ) -> list[Change]:
     index = timed.index
     changes: list[Change] = []
@@ -99,16 +107,42 @@ def _starts(timed: TimedIndex, iri: str) -> int | None:
     return timed.starts.get(iri)
 
 
+def status_years(
+    timed: TimedIndex, codes: Iterable[str]
+) -> dict[str, dict[str, list[tuple[int, str]]]]:
+    """For each region code of ``codes`` in the index, per tier, the years in which its status
+    changed and the status from then on: the timeline's years, without its documents (the year
+    selector of the browse site). A region whose first year in use is not known starts at 0."""
+    index = timed.index
+    by_code = {code: region for region, code in index.regions.items()}
+    found: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for code in codes:
+        region = by_code.get(code)
+        if region is None:
+            continue
+        since = index.start.get(region)
+        first = since if since is not None else min(timed.years, default=0)
+        years = (first, *(y for y in timed.years if y > first))
+        tiers: dict[str, list[tuple[int, str]]] = {}
+        for tier in index.tiers:
+            changes: list[tuple[int, str]] = []
+            for year in years:
+                status = cell(index, region, tier, None, year).status
+                if not changes or changes[-1][1] != status:
+                    changes.append((year if changes or since is not None else 0, status))
+            tiers[tier] = changes
+        found[code] = tiers
+    return found
+
+
 def region_timeline(store: GraphStore, region: str, *, domain: str | None = None) -> Timeline:
     """The timeline of ``region`` (a code or a name, as ``--within`` takes it)."""
     code = region_code(store, region, option="REGION")
     table = store.gap_table()
     if table is None:
-        raise QueryError(
-            "a timeline is computed from a local store's gap table; use --store oxigraph:DIR "
-            "or memory"
-        )
-    found = timeline_of(table, code, domain=domain)
+        found = _from_queries(store, code, domain=domain)
+    else:
+        found = timeline_of(table, code, domain=domain)
     if found is None:
         raise QueryError(f"REGION: {code} has no gap cells (not a region of the graph)")
     return found
@@ -119,7 +153,41 @@ def timeline_of(table: GapTable, code: str, *, domain: str | None = None) -> Tim
     row = table.region(code)
     if row is None:
         return None
-    timed = timed_index(table)
+    return _timeline(timed_index(table), table.documents, row, domain)
+
+
+def _from_queries(store: GraphStore, code: str, *, domain: str | None) -> Timeline | None:
+    """The timeline on a store without a gap table, from the named queries."""
+    timed, documents = query_index(store)
+    rows = run_query(store, "lookup/regions", {"within": code}).dicts()
+    found = [r for r in rows if str(r["code"]) == code]
+    if not found:
+        return None
+    label, zh = found[0]["label"], found[0]["labelZh"]
+    row = CellRow(
+        region=str(found[0]["region"]),
+        code=code,
+        label=str(label) if label is not None else "",
+        level="",
+        surveyed=False,
+        parent="",
+        parent_label="",
+        label_zh=str(zh) if zh is not None else "",
+        autonomous=False,
+        tier="",
+        status="",
+        rest=0,
+        evidence=(),
+        fallback=(),
+    )
+
+    def rows_of(ids: set[int]) -> dict[int, DocumentRow]:
+        return {i: documents[i] for i in ids if i in documents}
+
+    return _timeline(timed, rows_of, row, domain)
+
+
+def _timeline(timed: TimedIndex, table: Documents, row: CellRow, domain: str | None) -> Timeline:
     if domain is not None and domain not in timed.index.domains:
         raise QueryError(
             f"--domain: unknown domain {domain!r}; use one of {', '.join(timed.index.domains)}"

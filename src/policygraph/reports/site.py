@@ -48,7 +48,7 @@ from policygraph.reports.sitegaps import (
     region_sections,
     write_gap_page,
 )
-from policygraph.reports.sitetime import timeline_section
+from policygraph.reports.sitetime import GapYears, timeline_section
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
@@ -58,7 +58,7 @@ __all__ = ["write_site"]
 
 ASSETS = "assets/"
 #: The site's own scripts, shipped in the package (reports/assets) and copied beside the pages.
-SCRIPTS = ("search.js", "gaptable.js")
+SCRIPTS = ("search.js", "gaptable.js", "gapyears.js")
 
 
 class _Site:
@@ -221,7 +221,8 @@ def write_site(
     # The views colour regions below the nation (network.project's coverage queries).
     below_nation = [g for g in cells if g.code in regions and regions[g.code].level != "national"]
     tell("reading", f"{count(len(site.pages), 'page')} to write, with their gap cells and facts")
-    pages = _write_nodes(site, store, cells, regions, urls)
+    years = GapYears.read(store, words)  # each region's status changes, for the year selectors
+    pages = _write_nodes(site, store, cells, regions, urls, years)
     kinds = Counter(site.graph.nodes[iri]["kind"] for iri in site.pages)
     listed = ", ".join(count(kinds[kind], kind) for kind in KINDS if kinds[kind])
     tell("writing", f"{count(pages, 'page')} into {out} ({listed})")
@@ -268,6 +269,7 @@ def write_site(
         division=divisions(site.facts),
         urls=urls,
         lang=words,
+        years=years.block(sorted({g.code for g in county})),
     )
     pages += 1
     tell("writing", "gaps.html")
@@ -289,6 +291,7 @@ def _write_nodes(
     cells: list[Gap],
     regions: dict[str, RegionInfo],
     urls: dict[str, str],
+    years: GapYears,
 ) -> int:
     gaps = region_sections(cells, site.pages)
     contradicted = contradictions(cells, site.pages)
@@ -328,7 +331,8 @@ def _write_nodes(
                     for c in checks.get(iri, [])
                 ]
             }
-        site.node_page(iri, extra, regions=region_links)
+        code = node.get("code", "") if node["kind"] == "region" else ""
+        site.node_page(iri, extra, regions=region_links, years=years.block([code]))
         pages += 1
     return pages
 

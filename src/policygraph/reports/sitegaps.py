@@ -256,6 +256,7 @@ def write_gap_page(
     division: Mapping[str, str],
     urls: Mapping[str, str],
     lang: Language | None = None,
+    years: dict[str, Any] | None = None,
 ) -> None:
     """gaps.html: the report's summary, the gap table of every county cell (sortable and
     filterable in the browser), the claims the graph disagrees with, the regions ``listing``
@@ -284,6 +285,7 @@ def write_gap_page(
         document_url=lambda iri: page_path("document", iri),
         claim_url=lambda iri: page_path("claim", iri),
         region_url=urls.get,
+        years=years,
     )
     (out / "gaps.html").write_text(html, encoding="utf-8")
     (out / "gaps.json").write_text(to_json(listing), encoding="utf-8")

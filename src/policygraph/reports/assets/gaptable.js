@@ -1,8 +1,10 @@
 /* The gap table of gaps.html: filters (status, tier, province, prefecture, autonomous,
  * surveyed) and sorting by any column. Progressive: without this script the table shows every
  * row, in the order of the codes. The filters are kept in the address (#province=620000&...),
- * so a link can open the table filtered, as the overview's tiles do. Its words (the count, the
- * sort hints) are the page's, from its JSON block #page-words. */
+ * so a link can open the table filtered, as the overview's tiles do. With the year selector
+ * (assets/gapyears.js, loaded before this), the statuses are those of the chosen year, and the
+ * status filter reads them; the year is kept in the address too (#year=2014&status=none). Its
+ * words (the count, the sort hints) are the page's, from its JSON block #page-words. */
 (function () {
   "use strict";
   var table = document.getElementById("gap-table");
@@ -11,7 +13,7 @@
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var count = document.getElementById("gap-count");
-  var names = ["status", "tier", "province", "prefecture", "autonomous", "surveyed"];
+  var names = ["year", "status", "tier", "province", "prefecture", "autonomous", "surveyed"];
   var fields = {};
   var words = JSON.parse(document.getElementById("page-words").textContent);
   names.forEach(function (name) { fields[name] = form.elements[name]; });
@@ -38,10 +40,16 @@
   function apply() {
     limitPrefectures();
     var wanted = current();
+    var years = window.policygraphGapYears;
+    if (years && fields.year) {
+      years.table(rows, fields.year.value, document.getElementById("gap-as-of-note"));
+      table.classList.toggle("as-of", Boolean(fields.year.value));
+    }
     var shown = 0;
     rows.forEach(function (row) {
       var keep = true;
       for (var name in wanted) {
+        if (name === "year") { continue; }
         if ((row.getAttribute("data-" + name) || "") !== wanted[name]) { keep = false; break; }
       }
       row.hidden = !keep;
