@@ -105,7 +105,10 @@ def test_the_gap_table_filters_by_the_status_of_the_chosen_year(
     expected = Counter(g.status for g in as_of[year] if g.code in codes)
     page.select_option("#gap-filters select[name=year]", str(year))
     assert _shown(page) == everything
-    assert page.locator("#gap-as-of-note").inner_text().startswith(f"As of {year}: ")
+    note = page.locator("#gap-as-of-note").inner_text()
+    assert note.startswith(f"As of {year}: ")
+    # The documents listed stay today's: the note says so, and which command lists the year's.
+    assert f"The documents listed are today's (dimmed); policygraph gaps --as-of {year} " in note
     for status in ("own", "general-only", "inherited", "none"):
         page.select_option("#gap-filters select[name=status]", status)
         assert _shown(page) == expected[status], status

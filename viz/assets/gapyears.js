@@ -48,7 +48,7 @@
 
   function note(element, year) {
     if (!element) { return; }
-    element.textContent = year ? data.note.replace("{year}", year) : "";
+    element.textContent = year ? data.note.split("{year}").join(year) : "";
     element.hidden = !year;
   }
 

@@ -107,8 +107,15 @@ class GapYears:
             "letters": {letter: status for status, letter in LETTERS.items()},
             "words": {status: lang.term(status) for status in STATUSES},
             "not_in_use": lang._("code not yet in use"),
+            # The statuses change with the year, the documents listed do not (the page holds
+            # today's); the note says so, and where the year's documents are.
             "note": lang._("As of {year}: {assumption}.").replace(
                 "{assumption}", lang._(ASSUMPTION)
+            )
+            + " "
+            + lang._(
+                "The documents listed are today's (dimmed); policygraph gaps --as-of {year} "
+                "lists those of the year."
             ),
             "years": list(range(first, max(self.timed.years, default=first) + 1)),
             "regions": regions,
