@@ -67,7 +67,8 @@ def to_text(timeline: Timeline, lang: Language | None = None) -> str:
     for tier, changes in timeline.tiers.items():
         today = _("{tier}  (today: {status})")
         lines.append(today.format(tier=lang.term(tier), status=lang.term(timeline.today[tier])))
-        first = _("first year in use" if timeline.since is not None else "first year of a document")
+        known = timeline.since is not None
+        first = _("first year in use") if known else _("first year of a document")
         lines += [_change_line(change, first, lang) for change in changes]
         lines.append("")
     if timeline.undated:
