@@ -576,8 +576,9 @@ def _compare(ctx: click.Context, old: Path, fmt: str, **filters: Any) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
+@lang_option
 @pass_context
-def timeline(obj: Context, region: str, domain: str | None, fmt: str) -> None:
+def timeline(obj: Context, region: str, domain: str | None, fmt: str, lang: str) -> None:
     """For each tier of REGION (a code or a name), the years its gap status changed and the
     documents that changed it."""
     from policygraph.reports.timelines import render as render_timeline
@@ -585,7 +586,8 @@ def timeline(obj: Context, region: str, domain: str | None, fmt: str) -> None:
 
     with open_store(obj.store, obj.inputs, progress=_progress()) as store:
         found = region_timeline(store, region, domain=domain)
-    click.echo(render_timeline(found, fmt), nl=False)
+        words = language(store, lang)
+    click.echo(render_timeline(found, fmt, words), nl=False)
 
 
 @cli.command(name="viz")

@@ -77,13 +77,15 @@ def claim_verdicts(cells: Iterable[Gap]) -> list[tuple[ClaimCheck, str, list[str
     return sorted(out, key=lambda e: _claim_order(e[0].id))
 
 
-def _then(checks: Iterable[ClaimCheck]) -> str:
+def _then(checks: Iterable[ClaimCheck], lang: Language) -> str:
     """The verdict as of the claim's source's year, where it is not today's."""
     differing = sorted({(c.year, c.verdict_then) for c in checks if c.differs_in_time})
     if not differing:
         return ""
     year, verdict = differing[0]
-    return f" (as of {year}, its source's year: {verdict})"
+    return lang._(" (as of {year}, its source's year: {verdict})").format(
+        year=year, verdict=lang._(verdict)
+    )
 
 
 def _claim_order(ident: str) -> tuple[str, int, str]:
@@ -268,7 +270,7 @@ def to_text(report: GapReport, lang: Language = _EN) -> str:
                     id=f"{check.id:<5}",
                     verdict=lang._(verdict),
                     where=(where if tiers else "")
-                    + _then(c for g in cells for c in g.claims if c.id == check.id),
+                    + _then((c for g in cells for c in g.claims if c.id == check.id), lang),
                     comment=clip(check.comment, 80),
                 )
             )
@@ -298,7 +300,7 @@ def to_text(report: GapReport, lang: Language = _EN) -> str:
                     tier=lang.term(gap.tier),
                     document=check.counterexample,
                 )
-                + _then([check])
+                + _then([check], lang)
             )
     return "\n".join(lines) + "\n"
 

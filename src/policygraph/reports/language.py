@@ -64,6 +64,7 @@ RUNTIME_WORDS = (
     N_("listed"),
     N_("sort"),
     N_("surveyed regions"),
+    N_("as_of"),
 )
 
 

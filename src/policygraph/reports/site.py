@@ -285,6 +285,11 @@ def _write_assets(assets: Path) -> None:
         (assets / name).write_text(text, encoding="utf-8")
 
 
+def _name(info: RegionInfo, lang: Language) -> str:
+    """A region as a list on a page names it: in Chinese where the page is and the data has it."""
+    return info.label_zh if lang.zh and info.label_zh else info.label
+
+
 def _write_nodes(
     site: _Site,
     store: GraphStore,
@@ -295,12 +300,13 @@ def _write_nodes(
 ) -> int:
     gaps = region_sections(cells, site.pages)
     contradicted = contradictions(cells, site.pages)
-    falls_back = fallback_for(cells, regions)
+    falls_back = fallback_for(cells, regions, site.lang)
     region_links = {
-        code: {"label": info.label, "href": urls.get(code, "")} for code, info in regions.items()
+        code: {"label": _name(info, site.lang), "href": urls.get(code, "")}
+        for code, info in regions.items()
     }
     observations = read_observations(
-        store, {n for n in site.pages if site.graph.nodes[n]["kind"] == "region"}
+        store, {n for n in site.pages if site.graph.nodes[n]["kind"] == "region"}, site.lang
     )
     checks = claim_checks(store)
     table = store.gap_table()

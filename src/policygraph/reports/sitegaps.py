@@ -171,10 +171,11 @@ def contradictions(cells: Iterable[Gap], pages: set[str]) -> dict[str, list[dict
 
 
 def fallback_for(
-    cells: Iterable[Gap], regions: Mapping[str, RegionInfo]
+    cells: Iterable[Gap], regions: Mapping[str, RegionInfo], lang: Language | None = None
 ) -> dict[str, dict[str, Any]]:
     """Document IRI → the regions that fall back on it (their codes), by province and by the
-    tiers they fall back for; ``regions`` gives the province names."""
+    tiers they fall back for; ``regions`` gives the province names (Chinese in ``lang`` zh)."""
+    zh = lang is not None and lang.zh
     tiers_of: dict[str, dict[str, set[str]]] = {}
     for gap in cells:
         for doc in gap.fallback:
@@ -191,7 +192,9 @@ def fallback_for(
             rows.append(
                 {
                     "province": province,
-                    "label": info.label if info else province,
+                    "label": (info.label_zh if zh and info.label_zh else info.label)
+                    if info
+                    else province,
                     "tiers": list(group_tiers),
                     "count": len(codes),
                     "regions": sorted(codes),
@@ -211,16 +214,20 @@ def table_rows(
     division: Mapping[str, str],
     urls: Mapping[str, str],
     short: Mapping[str, str],
+    lang: Language | None = None,
 ) -> list[dict[str, Any]]:
     """One row per cell for the gap table: the cell, where the region sits, and links;
-    ``short`` gives the short names of provinces."""
+    ``short`` gives the short names of provinces (in ``lang``, as the prefectures and the
+    holders of fall-back documents are named)."""
+    lang = lang or Language()
     rows = []
     for gap in cells:
         info = regions.get(gap.code)
         province = regions.get(province_of(gap.code))
         prefecture = gap.parent if gap.parent and gap.parent != province_of(gap.code) else ""
         documents = gap.evidence or gap.fallback
-        holder = documents[0].holder_label if documents and not gap.evidence else ""
+        holder = documents[0] if documents and not gap.evidence else None
+        above = regions.get(prefecture)
         rows.append(
             {
                 "code": gap.code,
@@ -228,7 +235,11 @@ def table_rows(
                 "label_zh": info.label_zh if info else "",
                 "href": urls.get(gap.code, ""),
                 "prefecture": prefecture,
-                "prefecture_label": gap.parent_label if prefecture else "",
+                "prefecture_label": (
+                    (above.label_zh if lang.zh and above and above.label_zh else gap.parent_label)
+                    if prefecture
+                    else ""
+                ),
                 "province": province_of(gap.code),
                 "province_label": short.get(
                     province_of(gap.code), province.label if province else ""
@@ -238,7 +249,7 @@ def table_rows(
                 "surveyed": gap.surveyed,
                 "autonomous": division.get(gap.region, "") in AUTONOMOUS,
                 "population": gap.population,
-                "holder": holder,
+                "holder": lang.region(holder.holder, holder.holder_label) if holder else "",
                 "documents": [doc_link(d, width=28) for d in documents[:ROW_DOCUMENTS]],
                 "more": max(len(documents) - ROW_DOCUMENTS, 0) + gap.fallback_rest,
             }
@@ -262,13 +273,13 @@ def write_gap_page(
     filterable in the browser), the claims the graph disagrees with, the regions ``listing``
     lists. gaps.json is ``listing`` as ``policygraph gaps --format json`` writes it; gaps.csv
     has the table's rows, as ``policygraph gaps --all --format csv`` writes them."""
-    short = {p.code: p.short_en for p in tile_places()}
-    rows = table_rows(county, regions, division, urls, short)
+    lang = lang or Language()
+    short = {p.code: p.short_zh if lang.zh else p.short_en for p in tile_places()}
+    rows = table_rows(county, regions, division, urls, short, lang)
     prefectures = sorted(
         {(r["province"], r["prefecture"], r["prefecture_label"]) for r in rows if r["prefecture"]}
     )
     provinces = sorted({(r["province"], r["province_label"]) for r in rows})
-    lang = lang or Language()
     html = env.get_template("site/gaps.html.j2").render(
         root="",
         lang=lang,
