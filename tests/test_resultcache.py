@@ -181,3 +181,17 @@ def test_what_an_answer_depends_on_besides_the_store(query: str, depends: object
 )
 def test_the_form_of_a_query_is_read_from_after_its_prologue(query: str, form: str | None) -> None:
     assert query_form(query) == form
+
+
+def test_the_text_of_a_question_counts_towards_the_bound() -> None:
+    async def scenario() -> list[str]:
+        cache: ResultCache[Reply] = ResultCache(150)
+        engine = Engine()
+        engine.release.set()
+        long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 200  # a short answer, a long key
+        return [
+            (await cache.answer("v1", (long_query, "json"), engine.run(Reply(200, b"1")))).how
+            for _ in "ab"
+        ]
+
+    assert asyncio.run(scenario()) == ["miss", "miss"]

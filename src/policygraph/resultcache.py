@@ -93,7 +93,8 @@ class Cached(Generic[A]):
 
 
 class ResultCache(Generic[A]):
-    """Answers by key, for one store version at a time, within ``max_bytes`` of bodies.
+    """Answers by key, for one store version at a time, within ``max_bytes``: the bodies and
+    the texts of their keys (a query text may be as long as the answer).
 
     Kept: answers with status 200 computed on the version asked for. An answer whose outcome is
     ``cancelled`` ended for its own client only (it went away), so those waiting on it ask
@@ -102,7 +103,7 @@ class ResultCache(Generic[A]):
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._version: str | None = None
-        self._answers: OrderedDict[Hashable, A] = OrderedDict()
+        self._answers: OrderedDict[Hashable, tuple[A, int]] = OrderedDict()
         self._running: dict[Hashable, asyncio.Future[A]] = {}
         self.bytes = 0
 
@@ -126,7 +127,7 @@ class ResultCache(Generic[A]):
         while True:
             if full in self._answers:
                 self._answers.move_to_end(full)
-                return Cached(self._answers[full], "hit")
+                return Cached(self._answers[full][0], "hit")
             running = self._running.get(full)
             if running is None:
                 break
@@ -156,12 +157,21 @@ class ResultCache(Generic[A]):
             self.bytes = 0
 
     def _store(self, version: str, full: Hashable, answer: A) -> None:
-        size = len(answer.body)
+        size = len(answer.body) + _text_bytes(full)
         kept = answer.status == 200 and answer.version == version == self._version
         if not kept or size > self.max_bytes:
             return
-        self._answers[full] = answer
+        self._answers[full] = (answer, size)
         self.bytes += size
         while self.bytes > self.max_bytes:
-            _, dropped = self._answers.popitem(last=False)
-            self.bytes -= len(dropped.body)
+            _, (_, dropped) = self._answers.popitem(last=False)
+            self.bytes -= dropped
+
+
+def _text_bytes(key: object) -> int:
+    """The characters of the strings in a key (nested in tuples), a measure of its memory."""
+    if isinstance(key, str | bytes):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_text_bytes(part) for part in key)
+    return 0
