@@ -52,6 +52,13 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
         {"as_of": "2021", "domain": "medical", "autonomous": "true"},
     ],
     "gaps/provision": [{"autonomous": "true"}, {"within": "622900"}],
+    "gaps/provision-as-of": [
+        {},
+        {"as_of": "2014", "within": "620000"},
+        {"as_of": "2015", "level": "provincial", "tier": "commercial"},
+        {"as_of": "2021", "autonomous": "true"},
+        {"as_of": "2021", "level": "prefectural", "within": "622900"},
+    ],
     "gaps/provision-by-domain": [{"domain": "medical", "within": "622900"}],
     "gaps/claims": [{}, {"source": "s1"}, {"kind": "missing-policy", "tier": "commercial"}],
     "lookup/indicator": [
