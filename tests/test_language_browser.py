@@ -108,6 +108,29 @@ def test_the_zh_search_names_statuses_in_chinese_and_shows_markup_as_text(
     assert page.locator("#gap-table th button").first.get_attribute("title") == "按“代码”排序"
 
 
+def test_the_zh_gap_table_names_regions_in_chinese_first_and_sorts_them_in_pinyin(
+    page: Page, zh: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The region column of a Chinese gap table: 肃北蒙古族自治县 with "Subei …" beside it, and
+    the sort orders by the Chinese name as the zh collation does (阿克塞 before 肃北), not by
+    the English name nor by code units (丁青 before 阿克塞)."""
+    site, _ = zh
+    page.goto((site / "gaps.html").resolve().as_uri())
+    page.wait_for_selector("#gap-table[data-ready=true]", timeout=30_000)
+    subei = page.locator("#gap-table tbody tr td:nth-child(2)", has_text="肃北").first
+    assert subei.inner_text().startswith("肃北蒙古族自治县")
+    assert subei.locator("span[lang=en]").inner_text() == "Subei Mongol Autonomous County"
+    page.click("#gap-table th button:text-is('地区')")
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll("#gap-table tbody tr")]
+             .map(r => r.cells[1].getAttribute("data-value"))"""
+    )
+    in_pinyin = page.evaluate("names => [...names].sort(new Intl.Collator('zh').compare)", shown)
+    assert None not in shown and shown == in_pinyin != sorted(shown)
+    assert shown.index("阿克塞哈萨克族自治县 620924") < shown.index("肃北蒙古族自治县 620923")
+    _shot(page, "zh-gap-table", tmp_path)
+
+
 def test_the_query_page_of_serve_lang_zh_runs_in_chinese(
     page: Page, zh: tuple[Path, str], tmp_path: Path
 ) -> None:

@@ -29,7 +29,8 @@ from policygraph.queries import library as query_library
 from policygraph.queries import load as load_query
 from policygraph.reports.gapreport import FORMATS as GAP_FORMATS
 from policygraph.reports.gapreport import render as render_gaps
-from policygraph.reports.language import LANGUAGES, language
+from policygraph.reports.language import LANGUAGES, Language, language
+from policygraph.reports.querytext import query_listing, query_records
 from policygraph.reports.regionlist import FORMATS as REGION_FORMATS
 from policygraph.reports.regionlist import render as render_regions
 from policygraph.reports.statsreport import FORMATS as STATS_FORMATS
@@ -329,7 +330,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--prefixes", is_flag=True, help="List the prefixes every query may use undeclared instead."
 )
-def queries(fmt: str, prefixes: bool) -> None:
+@lang_option
+def queries(fmt: str, prefixes: bool, lang: str) -> None:
     """List the named queries with their title and parameters."""
     if prefixes:
         from policygraph.namespaces import PREFIXES
@@ -341,26 +343,12 @@ def queries(fmt: str, prefixes: bool) -> None:
             for prefix, namespace in PREFIXES.items():
                 click.echo(f"PREFIX {prefix + ':':<{width}} <{namespace}>")
         return
-    library = query_library()
+    # The titles' translations are the catalogue's alone: no store to read names from.
+    listed, words = query_library().values(), Language(lang)
     if fmt == "json":
-        payload = [
-            {
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "params": [
-                    {"name": p.name, "kind": p.kind, "required": p.required, "default": p.default}
-                    for p in q.params
-                ],
-            }
-            for q in library.values()
-        ]
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    for query in library.values():
-        click.echo(f"{query.name}\n  {query.title}")
-        if query.params:
-            click.echo("  params: " + ", ".join(p.describe() for p in query.params))
+        click.echo(json.dumps(query_records(listed, words), indent=2, ensure_ascii=False))
+    else:
+        click.echo(query_listing(listed, words), nl=False)
 
 
 #: RDF formats for the graph of a CONSTRUCT or DESCRIBE query: name → rdflib serialiser.

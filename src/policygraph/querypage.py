@@ -40,6 +40,7 @@ from policygraph.errors import QueryError
 from policygraph.queries import NamedQuery, Param, bind, find_regions, library
 from policygraph.queries.terms import CONCEPT_KINDS
 from policygraph.reports.language import LABEL_TAGS, Language
+from policygraph.reports.querytext import query_text
 from policygraph.reports.regionlist import describe
 from policygraph.reports.templates import environment
 from policygraph.store.base import GraphStore
@@ -166,7 +167,7 @@ class QueryPage:
     async def named(self, request: Request) -> Response:
         if self._catalogue is None:
             self._catalogue = await run_in_threadpool(
-                self._locked, catalogue, self.store, LABEL_TAGS[self.lang.code]
+                self._locked, catalogue, self.store, LABEL_TAGS[self.lang.code], self.lang
             )
         return JSONResponse(self._catalogue)
 
@@ -275,22 +276,23 @@ def _param(store: GraphStore, param: Param, tag: str) -> dict[str, Any]:
     return described
 
 
-def _query(store: GraphStore, query: NamedQuery, tag: str) -> dict[str, Any]:
+def _query(store: GraphStore, query: NamedQuery, tag: str, lang: Language) -> dict[str, Any]:
     return {
         "name": query.name,
-        "title": query.title,
-        "description": query.description,
+        **query_text(query, lang),
         "params": [_param(store, p, tag) for p in query.params],
     }
 
 
-def catalogue(store: GraphStore, tag: str = "en") -> dict[str, Any]:
-    """What ``GET /query/named`` answers: the prefixes and every named query with its
-    parameters (kind, required, default, and the values a concept or source may take, labelled
-    in the language ``tag`` where the data has it, else in English)."""
+def catalogue(store: GraphStore, tag: str = "en", lang: Language | None = None) -> dict[str, Any]:
+    """What ``GET /query/named`` answers: the prefixes and every named query with its title
+    and description in ``lang`` (in Chinese with the English beside them) and its parameters
+    (kind, required, default, and the values a concept or source may take, labelled in the
+    language ``tag`` where the data has it, else in English)."""
+    words = lang or Language()
     return {
         "prefixes": dict(ns.PREFIXES),
         "base": ns.BASE,
         "reserved": list(RESERVED),
-        "queries": [_query(store, q, tag) for _, q in sorted(library().items())],
+        "queries": [_query(store, q, tag, words) for _, q in sorted(library().items())],
     }

@@ -56,6 +56,7 @@ __all__ = [
     "library",
     "load",
     "parse_named",
+    "read_header",
     "readable_syntax_error",
     "region_code",
     "region_names",
@@ -138,16 +139,24 @@ def _parse_params(name: str, spec: str) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def parse_named(name: str, text: str) -> NamedQuery:
-    """Read the header of a query file (or of a query given on the command line)."""
-    header: dict[str, str] = {}
-    for line in text.splitlines():
+def read_header(text: str) -> dict[str, tuple[int, str]]:
+    """The header of a query's text: ``title``, ``description``, ``params`` → the number of
+    the line it starts on and its text (a field over several lines joined by spaces)."""
+    header: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"#\s*(title|description|params):\s*(.*)$", line)
         if match:
             key = match.group(1)
-            header[key] = (header.get(key, "") + " " + match.group(2)).strip()
+            start, before = header.get(key, (number, ""))
+            header[key] = (start, (before + " " + match.group(2)).strip())
         elif line.strip() and not line.startswith("#"):
             break
+    return header
+
+
+def parse_named(name: str, text: str) -> NamedQuery:
+    """Read the header of a query file (or of a query given on the command line)."""
+    header = {key: value for key, (_, value) in read_header(text).items()}
     return NamedQuery(
         name=name,
         title=header.get("title", ""),

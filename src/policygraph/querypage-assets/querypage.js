@@ -198,6 +198,12 @@
     }
     fields.hidden = !q || q.params.length === 0;
     description.textContent = q ? q.description || q.title : "";
+    // A description the catalogue has no translation of stays English, and says so.
+    if (q && q.description_en !== undefined && q.description === q.description_en) {
+      description.setAttribute("lang", "en");
+    } else {
+      description.removeAttribute("lang");
+    }
     if (!q) { return; }
     q.params.forEach(function (p) { fields.appendChild(field(p, values[p.name])); });
   }

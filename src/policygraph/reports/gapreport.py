@@ -201,7 +201,9 @@ def filters_text(report: GapReport, lang: Language = _EN) -> str:
     def value(key: str, text: str) -> str:
         if key == "listed":
             return lang._(text)
-        return ",".join(map(lang.term, text.split(",")))
+        if key == "autonomous" and lang.zh:  # a flag, "true" when given: English echoes it
+            return lang._("yes") if text == "true" else lang._("no")
+        return lang.join(map(lang.term, text.split(",")), english=",")
 
     return " · ".join(
         f"{lang._(k)} {value(k, v)}" for k, v in report.filters.items() if k != "assumption"

@@ -18,7 +18,7 @@ Two kinds of words, from two places:
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -49,6 +49,13 @@ def N_(message: str) -> str:
     a word chosen at run time): ``pybabel extract -k N_`` finds it."""
     return message
 
+
+#: The punctuation around and between words: Chinese text takes the full-width marks, the
+#: enumeration comma between the items of a list, and no space after them.
+PUNCTUATION = {
+    "en": {"comma": ", ", "clause": ", ", "colon": ": ", "semicolon": "; ", "stop": "."},
+    "zh": {"comma": "、", "clause": "，", "colon": "：", "semicolon": "；", "stop": "。"},
+}
 
 #: Words the reports choose at run time (a verdict, a filter's name), marked for the catalogue.
 RUNTIME_WORDS = (
@@ -102,6 +109,40 @@ class Language:
     @property
     def zh(self) -> bool:
         return self.code == "zh"
+
+    @property
+    def comma(self) -> str:
+        """Between the items of a list: ", " or 、."""
+        return PUNCTUATION[self.code]["comma"]
+
+    @property
+    def clause(self) -> str:
+        """Between the parts of a sentence or a parenthesis: ", " or ，."""
+        return PUNCTUATION[self.code]["clause"]
+
+    def parenthesis(self, text: str) -> str:
+        """``text`` in brackets: " (text)" or （text）, which takes no space before it."""
+        return f"（{text}）" if self.zh else f" ({text})"
+
+    @property
+    def colon(self) -> str:
+        """Before what a label or a heading introduces: ": " or ：."""
+        return PUNCTUATION[self.code]["colon"]
+
+    @property
+    def semicolon(self) -> str:
+        """Between the items of a list that hold commas (documents, their holders): "; " or ；."""
+        return PUNCTUATION[self.code]["semicolon"]
+
+    @property
+    def stop(self) -> str:
+        """At the end of a sentence: "." or 。."""
+        return PUNCTUATION[self.code]["stop"]
+
+    def join(self, items: Iterable[str], english: str = ", ") -> str:
+        """A list as this language writes it: ``english`` between the items ("county,
+        prefecture" in a report's filters, as the option takes them), 、 in Chinese."""
+        return (self.comma if self.zh else english).join(items)
 
     def _(self, message: str) -> str:
         """``message`` (English) in this language."""

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
 from policygraph.gaps import TIERS, Gap, find_gaps
 from policygraph.namespaces import BASE, bcp47_case, shorten
@@ -28,6 +28,7 @@ from policygraph.reports.network import KINDS, in_language, neighbourhood, proje
 from policygraph.reports.overview import RegionInfo
 from policygraph.reports.overview import overview as build_overview
 from policygraph.reports.overview import summary as overview_summary
+from policygraph.reports.querytext import query_text
 from policygraph.reports.search import write_search
 from policygraph.reports.sitecsv import page_csv
 from policygraph.reports.sitefacts import (
@@ -35,6 +36,7 @@ from policygraph.reports.sitefacts import (
     HIDDEN,
     LABELS,
     PREDICATES,
+    FactNames,
     claim_checks,
     other_names,
 )
@@ -79,6 +81,7 @@ class _Site:
         self.facts: dict[str, list[tuple[str, Any]]] = {}
         for s, p, o in store.select(FACTS):
             self.facts.setdefault(str(s), []).append((shorten(p), o))
+        self.fact_names = FactNames.read(store, lang)
         self.env = environment(lang.code, served=served)
 
     # -- values ------------------------------------------------------------------------------
@@ -97,22 +100,37 @@ class _Site:
             return {"text": self.labels.get(iri, shorten(iri)), "iri": iri}
         if isinstance(term, Literal) and term.language:
             return {"text": str(term), "lang": bcp47_case(term.language)}
+        if isinstance(term, Literal) and term.datatype == XSD.boolean:
+            return {"text": self.lang._("yes") if term.toPython() is True else self.lang._("no")}
         return {"text": str(term)}
 
     def fact_rows(self, iri: str, root: str) -> list[dict[str, Any]]:
+        """The facts table: a row per predicate, named in English (``name``, for the ``.json``
+        twin) and in the page's language (``label``), with its CURIE."""
         grouped: dict[str, list[dict[str, str]]] = {}
         for predicate, obj in self.facts.get(iri, []):
             if predicate in HIDDEN:
                 continue
-            name = PREDICATES.get(predicate, predicate)
-            grouped.setdefault(name, []).append(self.value(obj, root))
+            grouped.setdefault(predicate, []).append(self.value(obj, root))
         order = list(dict.fromkeys(PREDICATES.values()))
+        names = self.fact_names
 
         def by_text(value: dict[str, str]) -> tuple[str, str]:
             return value.get("lang", ""), value["text"]
 
-        names = sorted(grouped, key=lambda n: (order.index(n) if n in order else 99, n))
-        return [{"name": n, "values": sorted(grouped[n], key=by_text)} for n in names]
+        def place(curie: str) -> tuple[int, str]:
+            name = names.name(curie)
+            return (order.index(name) if name in order else 99, name)
+
+        return [
+            {
+                "name": names.name(curie),
+                "label": names.label(curie),
+                "curie": curie,
+                "values": sorted(grouped[curie], key=by_text),
+            }
+            for curie in sorted(grouped, key=place)
+        ]
 
     def links(self, iri: str, root: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         out = [
@@ -348,8 +366,7 @@ def _write_queries(site: _Site) -> int:
     for name, query in sorted(library().items()):
         data = {
             "name": name,
-            "title": query.title,
-            "description": query.description,
+            **query_text(query, site.lang),
             "params": [p.describe() for p in query.params],
             "sparql": query.text,
         }
@@ -380,7 +397,11 @@ def _write_index(site: _Site, cells: list[Gap], national: dict[str, Any]) -> int
             }
         )
     queries = [
-        {"label": name, "title": q.title, "href": f"query/{name.replace('/', '-')}.html"}
+        {
+            "label": name,
+            **{k: v for k, v in query_text(q, site.lang).items() if k.startswith("title")},
+            "href": f"query/{name.replace('/', '-')}.html",
+        }
         for name, q in sorted(library().items())
     ]
     data = {

@@ -4,11 +4,13 @@ the checks of the gap claims; and the names the pages give the predicates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import URIRef
 
-from policygraph.namespaces import bcp47_case
+from policygraph.namespaces import bcp47_case, shorten
 from policygraph.queries import run_query
 from policygraph.reports.language import LABEL_TAGS, N_, Language, scheme_labels
 from policygraph.store.base import GraphStore
@@ -18,6 +20,7 @@ __all__ = [
     "HIDDEN",
     "LABELS",
     "PREDICATES",
+    "FactNames",
     "claim_checks",
     "observations",
     "other_names",
@@ -65,6 +68,10 @@ PREDICATES = {
     "pg:administeredBy": N_("administered by"),
     "pg:aboutRegion": N_("about"),
     "dcterms:coverage": N_("about the group"),
+    # Terms of other vocabularies the ontology uses but does not declare, so has no label of:
+    # named here as the rest, where the pg: terms not above are named by the ontology's labels.
+    "skos:broaderTransitive": N_("all regions above"),
+    "eli:first_date_entry_in_force": N_("in force from"),
 }
 HIDDEN = {"rdf:type", "skos:inScheme"}
 
@@ -84,6 +91,53 @@ SELECT DISTINCT ?c ?label WHERE {
   FILTER(LANGMATCHES(LANG(?label), "en"))
 }
 """
+
+_PROPERTY_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT DISTINCT ?p ?label WHERE {
+  VALUES ?type { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
+  ?p a ?type .
+  { ?p rdfs:label ?label } UNION { ?p skos:prefLabel ?label }
+  FILTER(LANGMATCHES(LANG(?label), "#tag"))
+}"""
+
+
+@dataclass(frozen=True)
+class FactNames:
+    """What the facts table calls a predicate: the project's word for it (:data:`PREDICATES`,
+    translated by the catalogue), else the ontology's label in the page's language, else its
+    CURIE. Either way the CURIE stays beside it (a hover title), for precision."""
+
+    lang: Language = field(default_factory=Language)
+    #: CURIE → the ontology's English label (the name the ``.json`` twin keys a row by).
+    english: Mapping[str, str] = field(default_factory=dict)
+    #: CURIE → the ontology's label in the page's language.
+    shown: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, store: GraphStore, lang: Language) -> FactNames:
+        def labels(tag: str) -> dict[str, str]:
+            rows = sorted(store.select(_PROPERTY_LABELS.replace("#tag", tag)))
+            found: dict[str, str] = {}
+            for predicate, label in rows:
+                found.setdefault(shorten(predicate), str(label))
+            return found
+
+        english = labels(LABEL_TAGS["en"])
+        shown = labels(LABEL_TAGS[lang.code]) if lang.zh else english
+        return cls(lang, english, shown)
+
+    def name(self, curie: str) -> str:
+        """The row's name in English: a message id of the catalogue, or the ontology's label."""
+        return PREDICATES.get(curie) or self.english.get(curie, curie)
+
+    def label(self, curie: str) -> str:
+        """The row's name as the page shows it."""
+        if curie in PREDICATES:
+            return self.lang._(PREDICATES[curie])
+        return self.shown.get(curie) or self.english.get(curie, curie)
 
 
 def other_names(facts: list[tuple[str, Any]]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from policygraph.reports.language import plural_marker as n
 from policygraph.reports.language import translations
+from policygraph.reports.querytext import identifiers_as_code
 from policygraph.reports.scriptwords import query_words, site_words
 from policygraph.wording import count, plural
 
@@ -52,6 +53,7 @@ def environment(lang: str = "en", *, served: bool = False) -> Environment:
         return words.ngettext(f"{{n}} {noun}", f"{{n}} {plural(noun)}", n).format(n=f"{n:,}")
 
     env.filters["count"] = counted
+    env.filters["identifiers_as_code"] = identifiers_as_code
     env.globals["served"] = served
     # The words the page's scripts show (reports.scriptwords), for its JSON block.
     env.globals["site_words"] = site_words

@@ -83,6 +83,14 @@
     });
   }
 
+  // Text in the page's language order: a Chinese page's region cell holds its Chinese name
+  // first (data-value), which the zh collation puts in pinyin order; code units would not.
+  var collator = window.Intl ? new Intl.Collator(document.documentElement.lang || undefined) : null;
+  function compareText(a, b) {
+    if (collator) { return collator.compare(a, b); }
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
   function sortBy(index, kind, button) {
     var descending = button.getAttribute("aria-sort") === "ascending";
     Array.prototype.forEach.call(table.tHead.querySelectorAll("th"), function (th) {
@@ -99,8 +107,8 @@
     }
     var keyed = rows.map(function (row, i) { return [key(row), i, row]; });
     keyed.sort(function (a, b) {
-      if (a[0] < b[0]) { return descending ? 1 : -1; }
-      if (a[0] > b[0]) { return descending ? -1 : 1; }
+      var order = kind === "number" ? (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) : compareText(a[0], b[0]);
+      if (order !== 0) { return descending ? -order : order; }
       return a[1] - b[1];
     });
     var fragment = document.createDocumentFragment();
