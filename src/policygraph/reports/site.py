@@ -21,14 +21,11 @@ from rdflib import XSD, Literal, URIRef
 from policygraph.gaps import TIERS, Gap, find_gaps
 from policygraph.namespaces import BASE, bcp47_case, shorten
 from policygraph.progress import Progress
-from policygraph.queries import library
 from policygraph.reports import viz
 from policygraph.reports.language import Language, language
 from policygraph.reports.network import KINDS, in_language, neighbourhood, project
 from policygraph.reports.overview import RegionInfo
 from policygraph.reports.overview import overview as build_overview
-from policygraph.reports.overview import summary as overview_summary
-from policygraph.reports.querytext import query_text
 from policygraph.reports.search import write_search
 from policygraph.reports.sitecsv import page_csv
 from policygraph.reports.sitefacts import (
@@ -50,6 +47,7 @@ from policygraph.reports.sitegaps import (
     region_sections,
     write_gap_page,
 )
+from policygraph.reports.siteindex import write_index, write_queries
 from policygraph.reports.sitetime import GapYears, timeline_section
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
@@ -63,7 +61,7 @@ ASSETS = "assets/"
 SCRIPTS = ("search.js", "gaptable.js", "gapyears.js")
 
 
-class _Site:
+class Site:
     def __init__(
         self, store: GraphStore, out: Path, *, every_page: bool, lang: Language, served: bool
     ) -> None:
@@ -221,7 +219,7 @@ def write_site(
     nav of every page links the query page of ``policygraph serve`` (/query) too."""
     tell: Callable[[str, str], None] = progress.done if progress else lambda phase, what: None
     words = language(store, lang)
-    site = _Site(store, out, every_page=every_page, lang=words, served=served)
+    site = Site(store, out, every_page=every_page, lang=words, served=served)
     if overview is None:
         overview = not all(studied for _, studied in site.graph.nodes(data="studied"))
     for kind in KINDS:
@@ -244,7 +242,7 @@ def write_site(
     kinds = Counter(site.graph.nodes[iri]["kind"] for iri in site.pages)
     listed = ", ".join(count(kinds[kind], kind) for kind in KINDS if kinds[kind])
     tell("writing", f"{count(pages, 'page')} into {out} ({listed})")
-    pages += _write_queries(site)
+    pages += write_queries(site)
     national = build_overview(
         county,
         regions=regions,
@@ -252,7 +250,7 @@ def write_site(
         urls=urls,
         lang=words,
     )
-    pages += _write_index(site, cells, national)
+    pages += write_index(site, cells, national)
     write_search(out, out / ASSETS, site.graph, site.facts, cells, regions, chinese=words.zh)
     tell("writing", "the query pages, index.html, the overview and the search index")
     write_view(
@@ -309,7 +307,7 @@ def _name(info: RegionInfo, lang: Language) -> str:
 
 
 def _write_nodes(
-    site: _Site,
+    site: Site,
     store: GraphStore,
     cells: list[Gap],
     regions: dict[str, RegionInfo],
@@ -359,73 +357,3 @@ def _write_nodes(
         site.node_page(iri, extra, regions=region_links, years=years.block([code]))
         pages += 1
     return pages
-
-
-def _write_queries(site: _Site) -> int:
-    pages = 0
-    for name, query in sorted(library().items()):
-        data = {
-            "name": name,
-            **query_text(query, site.lang),
-            "params": [p.describe() for p in query.params],
-            "sparql": query.text,
-        }
-        site.write(f"query/{name.replace('/', '-')}.html", "site/query.html.j2", data, "query")
-        pages += 1
-    return pages
-
-
-def _write_index(site: _Site, cells: list[Gap], national: dict[str, Any]) -> int:
-    """index.html (with the national overview) and overview.html."""
-    statuses: dict[str, dict[str, str]] = {}
-    for gap in cells:
-        statuses.setdefault(gap.region, {})[gap.tier] = gap.status
-    entries: dict[str, list[dict[str, str]]] = {kind: [] for kind in KINDS}
-    for iri, node in sorted(
-        site.graph.nodes(data=True), key=lambda n: (n[1]["code"], n[1]["label"])
-    ):
-        if iri not in site.pages:
-            continue
-        entries[node["kind"]].append(
-            {
-                "label": node["label"],
-                **({"label_lang": node["label_lang"]} if node.get("label_lang") else {}),
-                "href": node["url"],
-                "code": node["code"],
-                "level": node["level"],
-                **{f"status_{t}": statuses.get(iri, {}).get(t, "") for t in TIERS},
-            }
-        )
-    queries = [
-        {
-            "label": name,
-            **{k: v for k, v in query_text(q, site.lang).items() if k.startswith("title")},
-            "href": f"query/{name.replace('/', '-')}.html",
-        }
-        for name, q in sorted(library().items())
-    ]
-    data = {
-        "counts": {kind: len(items) for kind, items in entries.items()},
-        "without_page": site.graph.number_of_nodes() - len(site.pages),
-        "entries": entries,
-        "queries": queries,
-    }
-    colours = viz.STATUS_COLOURS
-    site.write(
-        "index.html",
-        "site/index.html.j2",
-        data,
-        "index",
-        tiers=TIERS,
-        ov=national,
-        status_colours=colours,
-    )
-    site.write(
-        "overview.html",
-        "site/overview.html.j2",
-        overview_summary(national),
-        "overview",
-        ov=national,
-        status_colours=colours,
-    )
-    return 2
