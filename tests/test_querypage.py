@@ -216,7 +216,7 @@ def test_the_page_and_its_assets_are_served_from_the_package(served: Served) -> 
         assert http(f"{served.base}/query/assets/codemirror/{name}").status == 200
     licence = http(f"{served.base}/query/assets/codemirror/LICENSE")
     assert "Marijn Haverbeke" in licence.text and "Permission is hereby granted" in licence.text
-    assert http(f"{served.base}/query/assets/../serve.py").status == 404
+    assert http(f"{served.base}/query/assets/../querypage.py").status == 404
     assert http(f"{served.base}/query/assets/other.js").status == 404
 
 

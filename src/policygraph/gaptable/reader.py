@@ -1,0 +1,259 @@
+"""A written gap table, opened read-only: the cells, regions, documents, claims and names a report
+asks for, each in one indexed query."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from policygraph.errors import StoreError
+from policygraph.gaptable.schema import CellRow, DocumentRow, TableRows, TimedRows
+from policygraph.regionnames import RegionInfo, RegionNames
+
+__all__ = ["GapTable"]
+
+
+def _scope(tree: list[tuple[Any, ...]], within: str) -> set[str]:
+    """``within``, the regions under it and its ancestors (IRIs), from the tree's rows."""
+    parent = {row[0]: row[3] for row in tree if row[3]}
+    found = {region for region in parent if _under(parent, region, within)} | {within}
+    current = parent.get(within)
+    while current and current not in found:
+        found.add(current)
+        current = parent.get(current)
+    return found
+
+
+def _under(parent: dict[str, str], region: str, within: str) -> bool:
+    """Whether ``region`` is ``within`` or under it."""
+    seen: set[str] = set()
+    while region and region not in seen:
+        if region == within:
+            return True
+        seen.add(region)
+        region = parent.get(region, "")
+    return False
+
+
+#: A region's :class:`CellRow` columns, before its cell's (tier, status, rest, evidence, fallback)
+#: and the region's population; a region with no cell yet has :data:`_NO_CELL` for its cell's.
+_REGION = (
+    "r.iri, r.code, r.label, r.level, r.surveyed, r.parent_code, r.parent_label, r.label_zh,"
+    " r.autonomous"
+)
+_NO_CELL = "'', '', 0, '[]', '[]'"
+
+
+def _cell_row(row: tuple[Any, ...]) -> CellRow:
+    """A :class:`CellRow` from the columns ``_REGION``, the cell's, and the population."""
+    return CellRow(
+        region=row[0],
+        code=row[1],
+        label=row[2],
+        level=row[3],
+        surveyed=bool(row[4]),
+        parent=row[5],
+        parent_label=row[6],
+        label_zh=row[7],
+        autonomous=bool(row[8]),
+        tier=row[9],
+        status=row[10],
+        rest=row[11],
+        evidence=tuple(orjson.loads(row[12])),
+        fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
+        population=row[14],
+    )
+
+
+#: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
+_REGION_INFO = (
+    "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
+    " COALESCE(p.label_zh, ''), r.parent_label"
+)
+_PARENT = "LEFT JOIN region p ON p.code = r.parent_code AND r.parent_code != ''"
+
+
+class GapTable:
+    """A written table, opened read-only."""
+
+    def __init__(self, db: sqlite3.Connection, name: str = "the gap table") -> None:
+        self._db = db
+        self._name = name
+        self._names: RegionNames | None = None
+        self._timed: TimedRows | None = None
+
+    def _execute(self, sql: str, args: Sequence[object] = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self._name}: cannot read the gap table ({exc}); run `policygraph build`"
+            ) from None
+
+    @classmethod
+    def open(cls, path: Path) -> GapTable:
+        """Open a table file read-only (it never changes: a build writes a new one)."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False), str(path))
+
+    @classmethod
+    def in_memory(cls, rows: TableRows) -> GapTable:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        rows.write(db)
+        return cls(db)
+
+    @staticmethod
+    def restamp(path: Path, fingerprint: str) -> None:
+        """Give a copied table the fingerprint of the build that keeps it."""
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute(
+                "UPDATE meta SET value = ? WHERE key = 'fingerprint'", (fingerprint,)
+            )
+            connection.commit()
+        finally:
+            connection.close()
+
+    def fingerprint(self) -> str | None:
+        row = self._execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        return row[0] if row else None
+
+    def cells(
+        self,
+        *,
+        level: str,
+        tier: str | None = None,
+        domain: str | None = None,
+        within: str | None = None,
+        autonomous: bool = False,
+    ) -> Iterator[CellRow]:
+        """The cells of regions at ``level`` (filtered as the named queries filter them;
+        ``within`` a region IRI: that region and the regions under it)."""
+        sql = [
+            f"SELECT {_REGION}, c.tier, c.status, c.rest, c.evidence, c.fallback, r.population",
+            "FROM cell c JOIN region r ON r.id = c.region",
+            "WHERE c.domain = ? AND r.level = ?",
+        ]
+        args: list[object] = [domain or "", level]
+        if tier:
+            sql.append("AND c.tier = ?")
+            args.append(tier)
+        if within:
+            # The region itself and those under it, as the queries' `skos:broaderTransitive?`.
+            sql.append(
+                "AND (r.iri = ? OR c.region IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
+        if autonomous:
+            sql.append("AND r.autonomous = 1")
+        yield from map(_cell_row, self._execute(" ".join(sql), args))
+
+    def region(self, code: str) -> CellRow | None:
+        """The region with this code, as :meth:`regions` gives it."""
+        return next(self.regions(code=code), None)
+
+    def regions(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        autonomous: bool = False,
+        code: str | None = None,
+    ) -> Iterator[CellRow]:
+        """The regions :meth:`cells` would list, each as a :class:`CellRow` with no tier and no
+        status yet (for a status computed as of a year)."""
+        sql = [
+            f"SELECT {_REGION}, {_NO_CELL}, r.population FROM region r WHERE",
+            "r.level = ?" if level is not None else "r.code = ?",
+        ]
+        args: list[object] = [level if level is not None else code]
+        if within:
+            sql.append(
+                "AND (r.iri = ? OR r.id IN (SELECT region FROM ancestor WHERE ancestor = ?))"
+            )
+            args += [within, within]
+        if autonomous:
+            sql.append("AND r.autonomous = 1")
+        sql.append("ORDER BY r.code")
+        yield from map(_cell_row, self._execute(" ".join(sql), args))
+
+    def timed(self, within: str | None = None) -> TimedRows:
+        """The regions and documents a status as of a year is computed from: all of them (read
+        once), or those the cells of ``within`` (a region IRI) and the regions under it can
+        rest on: the documents of those regions and of their ancestors, and every document
+        some region is named as following (a province's documents, not the nation's 20,000)."""
+        if self._timed is not None:
+            return self._timed
+        meta = dict(self._execute("SELECT key, value FROM meta").fetchall())
+        tree = self._execute("SELECT * FROM tree").fetchall()
+        if within is None:
+            provision = self._execute("SELECT * FROM provision").fetchall()
+        else:
+            scope = _scope(tree, within)
+            provision = self._execute("SELECT * FROM provision WHERE follows != '[]'").fetchall()
+            ordered = sorted(scope)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                provision += self._execute(
+                    f"SELECT * FROM provision WHERE holder IN ({marks}) AND follows = '[]'",
+                    chunk,
+                ).fetchall()
+        rows = TimedRows(
+            tiers=tuple(orjson.loads(meta.get("tiers", "[]"))),
+            domains=tuple(orjson.loads(meta.get("domains", "[]"))),
+            tree=tree,
+            provision=sorted(provision),
+        )
+        if within is None:
+            self._timed = rows
+        return rows
+
+    def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
+        """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""
+        sql = "SELECT * FROM claim" + (" WHERE tier = ?" if tier else "")
+        yield from self._execute(sql, (tier,) if tier else ())
+
+    def documents(self, ids: set[int] | None = None) -> dict[int, DocumentRow]:
+        """The documents with these ids (all when None)."""
+        if ids is not None and len(ids) <= 2_000:
+            return {int(row[0]): DocumentRow(*row[1:]) for row in self._some(ids)}
+        # Many (a national report): one scan beats thousands of lookups.
+        rows = self._execute("SELECT * FROM document")
+        return {int(row[0]): DocumentRow(*row[1:]) for row in rows if ids is None or row[0] in ids}
+
+    def _some(self, ids: set[int]) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += self._execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
+        return found
+
+    def name_matches(self, key: str) -> list[tuple[RegionInfo, int]]:
+        """The regions bearing a name with this key (:func:`policygraph.regionnames.name_key`),
+        each with the kind of that name: one indexed lookup."""
+        rows = self._execute(
+            f"{_REGION_INFO}, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            f" {_PARENT} WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        return [(RegionInfo(*row[:8]), int(row[8])) for row in rows]
+
+    def region_names(self) -> RegionNames:
+        """Every region and name, in memory (read once: for a search, or the closest names)."""
+        if self._names is None:
+            regions = self._execute(f"{_REGION_INFO} FROM region r {_PARENT}").fetchall()
+            names = self._execute(
+                "SELECT r.code, n.name, n.kind FROM region_name n JOIN region r ON r.id = n.region"
+            ).fetchall()
+            self._names = RegionNames((RegionInfo(*row) for row in regions), names)
+        return self._names
+
+    def close(self) -> None:
+        self._db.close()

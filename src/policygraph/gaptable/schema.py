@@ -1,0 +1,167 @@
+"""The gap table's SQLite schema and its rows: as a build makes them (:class:`TableRows`, written
+into a new database) and as a report reads them (:class:`CellRow`, :class:`DocumentRow`,
+:class:`TimedRows`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "AUTONOMOUS",
+    "SCHEMA_VERSION",
+    "CellRow",
+    "DocumentRow",
+    "TableRows",
+    "TimedRows",
+]
+
+SCHEMA_VERSION = 5
+AUTONOMOUS = frozenset(
+    {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
+)
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE region(
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL, code TEXT NOT NULL, label TEXT NOT NULL,
+    level TEXT NOT NULL, surveyed INTEGER NOT NULL, autonomous INTEGER NOT NULL,
+    parent_code TEXT NOT NULL, parent_label TEXT NOT NULL, label_zh TEXT NOT NULL,
+    division_type TEXT NOT NULL, population INTEGER);
+CREATE TABLE region_name(region INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
+    kind INTEGER NOT NULL);
+CREATE TABLE ancestor(region INTEGER NOT NULL, ancestor TEXT NOT NULL);
+CREATE TABLE document(
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL, title TEXT NOT NULL, number TEXT NOT NULL,
+    year TEXT NOT NULL, specificity TEXT NOT NULL, holder TEXT NOT NULL,
+    holder_label TEXT NOT NULL, holder_level TEXT NOT NULL);
+CREATE TABLE cell(
+    region INTEGER NOT NULL, tier TEXT NOT NULL, domain TEXT NOT NULL, status TEXT NOT NULL,
+    rest INTEGER NOT NULL, evidence TEXT NOT NULL, fallback TEXT NOT NULL);
+CREATE TABLE tree(
+    iri TEXT NOT NULL, code TEXT NOT NULL, level TEXT NOT NULL, parent TEXT NOT NULL,
+    since INTEGER);
+CREATE TABLE provision(
+    iri TEXT NOT NULL, document INTEGER, holder TEXT NOT NULL, dedicated INTEGER NOT NULL,
+    tiers TEXT NOT NULL, domains TEXT NOT NULL, follows TEXT NOT NULL, since INTEGER,
+    until INTEGER);
+CREATE TABLE claim(
+    code TEXT NOT NULL, tier TEXT NOT NULL, claim TEXT NOT NULL, id TEXT NOT NULL,
+    kind TEXT NOT NULL, verdict TEXT NOT NULL, locator TEXT NOT NULL, comment TEXT NOT NULL,
+    counterexample TEXT NOT NULL, year TEXT NOT NULL, verdict_then TEXT NOT NULL,
+    counterexample_then TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX ancestor_by_ancestor ON ancestor(ancestor, region);
+CREATE INDEX cell_by_domain ON cell(domain, tier, region);
+CREATE INDEX region_name_by_key ON region_name(key);
+CREATE INDEX region_by_code ON region(code);
+CREATE INDEX provision_by_holder ON provision(holder);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    iri: str
+    title: str
+    number: str
+    year: str
+    specificity: str
+    holder: str
+    holder_label: str
+    holder_level: str
+
+
+@dataclass(frozen=True)
+class CellRow:
+    """One region × tier (× domain) cell, as the report reads it."""
+
+    region: str
+    code: str
+    label: str
+    level: str
+    surveyed: bool
+    parent: str
+    parent_label: str
+    label_zh: str
+    autonomous: bool
+    tier: str
+    status: str
+    rest: int
+    evidence: tuple[int, ...]  # document ids, in IRI order
+    fallback: tuple[tuple[int, str], ...]  # (document id, relation), in that order
+    #: Resident population of the latest census the graph has, if any.
+    population: int | None = None
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """A build's table, in memory until a store writes it (:meth:`write`)."""
+
+    fingerprint: str
+    regions: list[tuple[object, ...]]
+    names: list[tuple[int, str, str, int]]
+    ancestors: list[tuple[int, str]]
+    documents: list[tuple[object, ...]]
+    cells: list[tuple[object, ...]]
+    claims: list[tuple[str, ...]]
+    #: What a status as of a year is computed from (:mod:`policygraph.asof`): every region
+    #: with its parent, level and first year in use; every document with its holder, tiers,
+    #: domains, the regions following it, and its years in force.
+    tree: list[tuple[object, ...]] = field(default_factory=list)
+    provision: list[tuple[object, ...]] = field(default_factory=list)
+    tiers: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    def write(self, target: Path | sqlite3.Connection) -> None:
+        """Write into a new database file, or into an open (empty) connection."""
+        connection = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(target)
+        try:
+            connection.executescript(_SCHEMA)
+            connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("fingerprint", self.fingerprint),
+                    ("tiers", orjson.dumps(self.tiers).decode()),
+                    ("domains", orjson.dumps(self.domains).decode()),
+                ],
+            )
+            connection.executemany("INSERT INTO tree VALUES (?,?,?,?,?)", self.tree)
+            connection.executemany(
+                "INSERT INTO provision VALUES (?,?,?,?,?,?,?,?,?)", self.provision
+            )
+            connection.executemany(
+                "INSERT INTO region VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.regions
+            )
+            connection.executemany("INSERT INTO region_name VALUES (?,?,?,?)", self.names)
+            connection.executemany("INSERT INTO ancestor VALUES (?,?)", self.ancestors)
+            connection.executemany(
+                "INSERT INTO document VALUES (?,?,?,?,?,?,?,?,?)", self.documents
+            )
+            connection.executemany("INSERT INTO cell VALUES (?,?,?,?,?,?,?)", self.cells)
+            connection.executemany(
+                "INSERT INTO claim VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", self.claims
+            )
+            connection.executescript(_INDEXES)
+            connection.commit()
+        finally:
+            if connection is not target:
+                connection.close()
+
+
+@dataclass(frozen=True)
+class TimedRows:
+    """The table's ``tree`` and ``provision`` rows (see :class:`TableRows`)."""
+
+    tiers: tuple[str, ...]
+    domains: tuple[str, ...]
+    #: (iri, code, level, parent iri or "", first year in use or None)
+    tree: list[tuple[Any, ...]]
+    #: (iri, document id or None, holder iri, dedicated, "tier;tier", "domain;domain",
+    #: JSON list of followers' iris, first year in force or None, first year no longer or None)
+    provision: list[tuple[Any, ...]]
