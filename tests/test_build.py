@@ -305,3 +305,26 @@ def test_a_bad_table_is_reported_before_a_bad_rdf_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as table:
         build_dataset(Inputs.resolve(data))
     assert table.value.path.name == "notes.csv"
+
+
+def test_the_gap_table_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Regression: the claims' rows were written in the order of a set of regions, which Python's
+    hash seed decides, so two builds of the same data gave different gaps.sqlite files."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    tables = []
+    for seed in ("1", "2"):
+        store = tmp_path / f"store-{seed}"
+        command = [sys.executable, "-m", "policygraph", "--no-national"]
+        command += ["--store", f"oxigraph:{store}", "build"]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(command, check=True, capture_output=True, env=env, timeout=300)
+        connection = sqlite3.connect(store / "current" / "gaps.sqlite")
+        try:
+            tables.append(connection.execute("SELECT * FROM claim ORDER BY rowid").fetchall())
+        finally:
+            connection.close()
+    assert tables[0] and tables[0] == tables[1]

@@ -282,7 +282,7 @@ def _claims(dataset: StoreView, index: Index, labels: dict[URIRef, str]) -> list
         claim_tiers = {ns.slug(t) for t in dataset.objects(claim, PG.tier)}
         domains = {ns.slug(d) for d in dataset.objects(claim, PG.domain)}
         groups = groups_of.get(claim, set())
-        for region in regions:
+        for region in sorted(regions):  # a set: sorted, so that the table is the same each build
             code, label = index.regions.get(region), labels.get(region)
             if code is None or label is None:
                 continue
