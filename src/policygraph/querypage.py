@@ -17,8 +17,8 @@ Everything the page needs ships in the package (``templates/site/querypage.html.
 ``querypage-assets/``): nothing is fetched from another site. The page speaks the language of
 ``serve --lang``: its headings, buttons and labels from the gettext catalogue, the words its
 script shows from a JSON block of the page (:mod:`policygraph.reports.scriptwords`), the values
-a concept parameter takes labelled in that language where the data has the label. The named
-queries' titles and descriptions are English only (their ``.rq`` headers), and say so in Chinese.
+a concept parameter takes labelled in that language where the data has the label, and the named
+queries' titles and descriptions from the catalogue (:mod:`policygraph.reports.querytext`).
 """
 
 from __future__ import annotations
