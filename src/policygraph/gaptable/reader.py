@@ -142,14 +142,7 @@ class GapTable:
         if tier:
             sql.append("AND c.tier = ?")
             args.append(tier)
-        if within:
-            # The region itself and those under it, as the queries' `skos:broaderTransitive?`.
-            sql.append(
-                "AND (r.iri = ? OR c.region IN (SELECT region FROM ancestor WHERE ancestor = ?))"
-            )
-            args += [within, within]
-        if autonomous:
-            sql.append("AND r.autonomous = 1")
+        _narrow(sql, args, "c.region", within, autonomous)
         yield from map(_cell_row, self._execute(" ".join(sql), args))
 
     def region(self, code: str) -> CellRow | None:
@@ -171,13 +164,7 @@ class GapTable:
             "r.level = ?" if level is not None else "r.code = ?",
         ]
         args: list[object] = [level if level is not None else code]
-        if within:
-            sql.append(
-                "AND (r.iri = ? OR r.id IN (SELECT region FROM ancestor WHERE ancestor = ?))"
-            )
-            args += [within, within]
-        if autonomous:
-            sql.append("AND r.autonomous = 1")
+        _narrow(sql, args, "r.id", within, autonomous)
         sql.append("ORDER BY r.code")
         yield from map(_cell_row, self._execute(" ".join(sql), args))
 
@@ -257,3 +244,17 @@ class GapTable:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _narrow(
+    sql: list[str], args: list[object], region: str, within: str | None, autonomous: bool
+) -> None:
+    """Add to a query of regions (``r``) the conditions of ``within`` (a region IRI: the region
+    itself and those under it, as the queries' ``skos:broaderTransitive?``) and ``autonomous``;
+    ``region`` is the column holding the region's id."""
+    if within:
+        under = "SELECT region FROM ancestor WHERE ancestor = ?"
+        sql.append(f"AND (r.iri = ? OR {region} IN ({under}))")
+        args += [within, within]
+    if autonomous:
+        sql.append("AND r.autonomous = 1")
