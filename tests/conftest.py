@@ -45,6 +45,15 @@ def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return spec
 
 
+@pytest.fixture(scope="session")
+def seed_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed data alone (without data/national) built once per run, for tests that only
+    read it."""
+    spec = f"oxigraph:{tmp_path_factory.mktemp('seed') / 'store'}"
+    assert build_store(spec, SEED).written
+    return spec
+
+
 Invoke = Callable[..., Result]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.pipeline import build_store, open_store
+from policygraph.pipeline import open_store
 from policygraph.reports.overview import tile_places
 from policygraph.reports.site import write_site
 from policygraph.store.base import GraphStore
@@ -129,13 +129,6 @@ class Audit:
         classes ``stats`` counts) are identifiers wherever they stand."""
         lines = [CURIE.sub(" ", line.strip()) for line in output.splitlines() if line.strip()]
         return self.words(lines)
-
-
-@pytest.fixture(scope="module")
-def seed_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    spec = f"oxigraph:{tmp_path_factory.mktemp('audit') / 'store'}"
-    assert build_store(spec, SEED).written
-    return spec
 
 
 @pytest.fixture(scope="module")

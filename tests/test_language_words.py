@@ -15,7 +15,7 @@ import pytest
 import policygraph
 from policygraph import serve as web
 from policygraph.gaps import Gap
-from policygraph.pipeline import build_store, open_store
+from policygraph.pipeline import open_store
 from policygraph.querypage import QueryPage
 from policygraph.reports.language import Language, language
 from policygraph.reports.overview import RegionInfo, overview
@@ -28,13 +28,6 @@ from .servers import http, running
 
 ZH_STATUS = "沿用上级"
 ZH_TIER = "商业/补充保险"
-
-
-@pytest.fixture(scope="module")
-def seed_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    spec = f"oxigraph:{tmp_path_factory.mktemp('words') / 'store'}"
-    assert build_store(spec, SEED).written
-    return spec
 
 
 @pytest.fixture(scope="module")

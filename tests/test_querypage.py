@@ -18,7 +18,7 @@ import pytest
 
 from policygraph import serve as web
 from policygraph.namespaces import BASE, PREFIXES
-from policygraph.pipeline import build_store, open_store
+from policygraph.pipeline import open_store
 from policygraph.queries import library
 from policygraph.querypage import RESERVED, QueryPage, page_for
 from policygraph.reports.network import page_path as site_path
@@ -30,13 +30,6 @@ from .conftest import SEED, Invoke
 from .servers import Served, http, running
 
 GANSU_AUTONOMOUS = {"620525", "620623", "620923", "620924", "622926", "622927"}
-
-
-@pytest.fixture(scope="module")
-def seed_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    spec = f"oxigraph:{tmp_path_factory.mktemp('querypage') / 'store'}"
-    assert build_store(spec, SEED).written
-    return spec
 
 
 @pytest.fixture(scope="module")

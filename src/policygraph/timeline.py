@@ -14,7 +14,7 @@ the named queries ``gaps/region-tree``, ``gaps/validity`` and ``lookup/regions``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -76,31 +76,44 @@ def _shown(found: Cell) -> set[str]:
     return {str(d) for d in (*found.evidence, *found.fallback)}
 
 
+def _status_changes(
+    timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
+) -> Iterator[tuple[int, Cell | None, Cell]]:
+    """The years from ``first`` in which the cell's status changed: (year, the cell the year
+    before, or None in the first year, the cell that year)."""
+    previous: Cell | None = None
+    for year in (first, *(y for y in timed.years if y > first)):
+        now = cell(timed.index, region, tier, domain, year)
+        if previous is None or now.status != previous.status:
+            yield year, previous, now
+        previous = now
+
+
 def _changes(
     table: Documents, timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
 ) -> list[Change]:
-    index = timed.index
     changes: list[Change] = []
-    previous: Cell | None = None
-    for year in (first, *(y for y in timed.years if y > first)):
-        now = cell(index, region, tier, domain, year)
-        if previous is None or now.status != previous.status:
-            before = _shown(previous) if previous is not None else set()
-            entered = {
-                i for i in _shown(now) - before if _starts(timed, i) == year or previous is None
-            }
-            left = before - _shown(now) if previous is not None else set()
-            changes.append(
-                Change(
-                    year=year,
-                    status=now.status,
-                    before=previous.status if previous is not None else None,
-                    entered=_documents(table, timed, entered, "entered"),
-                    left=_documents(table, timed, left, "left"),
-                )
+    for year, previous, now in _status_changes(timed, region, tier, domain, first):
+        before = _shown(previous) if previous is not None else set()
+        entered = {i for i in _shown(now) - before if _starts(timed, i) == year or previous is None}
+        left = before - _shown(now) if previous is not None else set()
+        changes.append(
+            Change(
+                year=year,
+                status=now.status,
+                before=previous.status if previous is not None else None,
+                entered=_documents(table, timed, entered, "entered"),
+                left=_documents(table, timed, left, "left"),
             )
-        previous = now
+        )
     return changes
+
+
+def _first_year(timed: TimedIndex, region: URIRef) -> tuple[int | None, int]:
+    """The first year the region's code was in use (None: not known) and the first year its
+    status is computed for (that year, else the first year any document enters force)."""
+    since = timed.index.start.get(region)
+    return since, since if since is not None else min(timed.years, default=0)
 
 
 def _starts(timed: TimedIndex, iri: str) -> int | None:
@@ -120,18 +133,15 @@ def status_years(
         region = by_code.get(code)
         if region is None:
             continue
-        since = index.start.get(region)
-        first = since if since is not None else min(timed.years, default=0)
-        years = (first, *(y for y in timed.years if y > first))
-        tiers: dict[str, list[tuple[int, str]]] = {}
-        for tier in index.tiers:
-            changes: list[tuple[int, str]] = []
-            for year in years:
-                status = cell(index, region, tier, None, year).status
-                if not changes or changes[-1][1] != status:
-                    changes.append((year if changes or since is not None else 0, status))
-            tiers[tier] = changes
-        found[code] = tiers
+        since, first = _first_year(timed, region)
+        found[code] = {
+            # A region whose first year is not known has its first status from year 0.
+            tier: [
+                (year if previous is not None or since is not None else 0, now.status)
+                for year, previous, now in _status_changes(timed, region, tier, None, first)
+            ]
+            for tier in index.tiers
+        }
     return found
 
 
@@ -193,8 +203,7 @@ def _timeline(timed: TimedIndex, table: Documents, row: CellRow, domain: str | N
             f"--domain: unknown domain {domain!r}; use one of {', '.join(timed.index.domains)}"
         )
     node = cast("URIRef", row.region)  # a str, as every key of the index (policygraph.asof)
-    since = timed.index.start.get(node)
-    first = since if since is not None else min(timed.years, default=0)
+    since, first = _first_year(timed, node)
     tiers = sorted(timed.index.tiers, key=lambda t: TIERS.index(t) if t in TIERS else 9)
     changes = {tier: _changes(table, timed, node, tier, domain, first) for tier in tiers}
     today = {tier: cell(timed.index, node, tier, domain) for tier in tiers}

@@ -49,15 +49,18 @@ _NO_SERVICE = (
 )
 
 
+_TABLE_FORMS = ("SELECT", "ASK")
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
 def _request_key(job: Job, accept: str | None) -> tuple[object, ...]:
     """What an answer depends on in a request: the job, with the format its Accept header
     chooses for the query's form rather than the header's text, so that clients that word it
     differently share one kept answer."""
+    # A form not read (None): both formats, as either may be the answer's.
     form = query_form(job.query)
-    results = negotiate(accept, list(RESULT_TYPES)) if form != "CONSTRUCT" else None
-    graph = negotiate(accept, list(GRAPH_TYPES)) if form not in ("SELECT", "ASK") else None
-    if form == "DESCRIBE":
-        results = None
+    results = negotiate(accept, list(RESULT_TYPES)) if form not in _GRAPH_FORMS else None
+    graph = negotiate(accept, list(GRAPH_TYPES)) if form not in _TABLE_FORMS else None
     return (
         job.query,
         job.base_iri,
