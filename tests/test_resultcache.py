@@ -195,3 +195,21 @@ def test_the_text_of_a_question_counts_towards_the_bound() -> None:
         ]
 
     assert asyncio.run(scenario()) == ["miss", "miss"]
+
+
+def test_a_computation_cancelled_with_its_request_is_run_again_for_those_waiting() -> None:
+    async def scenario() -> tuple[int, str, bytes]:
+        cache: ResultCache[Reply] = ResultCache(1_000)
+        engine = Engine()
+        leader = asyncio.create_task(cache.answer("v1", "q", engine.run(Reply(200, b"rows"))))
+        await asyncio.sleep(0.01)
+        follower = asyncio.create_task(cache.answer("v1", "q", engine.run(Reply(200, b"rows"))))
+        await asyncio.sleep(0.01)
+        leader.cancel()  # the server cancels the first request's task
+        await asyncio.sleep(0.01)
+        engine.release.set()
+        got = await follower
+        assert leader.cancelled()
+        return engine.calls, got.how, got.answer.body
+
+    assert asyncio.run(scenario()) == (2, "miss", b"rows")

@@ -131,13 +131,21 @@ class ResultCache(Generic[A]):
             running = self._running.get(full)
             if running is None:
                 break
-            shared = await asyncio.shield(running)
+            try:
+                shared = await asyncio.shield(running)
+            except asyncio.CancelledError:
+                if running.cancelled():  # the one computing was cancelled, not this request
+                    continue
+                raise
             if shared.outcome != "cancelled":
                 return Cached(shared, "shared")
         future: asyncio.Future[A] = asyncio.get_running_loop().create_future()
         self._running[full] = future
         try:
             computed = await compute()
+        except asyncio.CancelledError:
+            future.cancel()  # those waiting compute it themselves
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: those waiting re-raise it, none is left unread
