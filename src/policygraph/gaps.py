@@ -11,8 +11,10 @@ into :class:`Gap` values.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +39,7 @@ __all__ = [
     "Overview",
     "concept_labels",
     "find_gaps",
+    "paused_collection",
     "populations",
     "region_labels",
 ]
@@ -70,17 +73,9 @@ class Document:
     @classmethod
     def of(cls, row: DocumentRow, relation: str) -> Document:
         """A document of the gap table, shown with ``relation`` to a cell."""
-        return cls(
-            iri=row.iri,
-            title=row.title,
-            number=row.number,
-            year=row.year,
-            specificity=row.specificity,
-            relation=relation,
-            holder=row.holder,
-            holder_label=row.holder_label,
-            holder_level=row.holder_level,
-        )
+        # The row's fields in this class's order, the relation between (by position: a report
+        # makes 20,000 of them).
+        return cls(*row[:5], relation, *row[5:])
 
     @property
     def short(self) -> str:
@@ -279,6 +274,21 @@ def _fallback(documents: list[Document]) -> tuple[Document, ...]:
     return tuple(sorted({d for d in documents if d.relation != "own"}))
 
 
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a report is made: it allocates some 100,000 objects
+    that live until it is written, and the collector walked them all again and again (66 ms of a
+    0.6 s national report). Nothing in a report is a cycle; collection resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@paused_collection()
 def find_gaps(
     store: GraphStore,
     *,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -64,8 +64,11 @@ CREATE INDEX provision_by_holder ON provision(holder);
 """
 
 
-@dataclass(frozen=True)
-class DocumentRow:
+# The two row types a report reads by the thousand are named tuples: a national report makes
+# 20,000 documents and 8,500 cells, and a tuple is made in a third of a frozen dataclass's time.
+
+
+class DocumentRow(NamedTuple):
     iri: str
     title: str
     number: str
@@ -76,8 +79,7 @@ class DocumentRow:
     holder_level: str
 
 
-@dataclass(frozen=True)
-class CellRow:
+class CellRow(NamedTuple):
     """One region × tier (× domain) cell, as the report reads it."""
 
     region: str

@@ -23,6 +23,7 @@ __all__ = [
     "by_region",
     "claim_verdicts",
     "filters_text",
+    "json_bytes",
     "render",
     "summary_line",
     "to_json_data",
@@ -393,7 +394,7 @@ def to_csv(report: GapReport, lang: Language = _EN) -> str:
 
 def to_json_data(report: GapReport, lang: Language = _EN) -> dict[str, Any]:
     """The JSON report as plain dicts and lists."""
-    data: dict[str, Any] = orjson.loads(_json_bytes(report, lang))
+    data: dict[str, Any] = orjson.loads(json_bytes(report, lang))
     return data
 
 
@@ -456,7 +457,8 @@ def _provinces(overview: Overview) -> dict[str, dict[str, Any]]:
     }
 
 
-def _json_bytes(report: GapReport, lang: Language) -> bytes:
+def json_bytes(report: GapReport, lang: Language = _EN) -> bytes:
+    """The report as :func:`to_json` writes it, encoded in UTF-8."""
     return orjson.dumps(
         _json_tree(report, lang), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
     )
@@ -465,7 +467,7 @@ def _json_bytes(report: GapReport, lang: Language) -> bytes:
 def to_json(report: GapReport, lang: Language = _EN) -> str:
     """Indented by two spaces, not ASCII-escaped: what ``json.dumps(indent=2, ensure_ascii=False)``
     writes, byte for byte, at a fiftieth of the time."""
-    return _json_bytes(report, lang).decode("utf-8")
+    return json_bytes(report, lang).decode("utf-8")
 
 
 def to_html(report: GapReport, lang: Language = _EN) -> str:
