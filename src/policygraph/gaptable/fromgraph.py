@@ -180,6 +180,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
         provision,
         tuple(index.tiers),
         tuple(index.domains),
+        tuple(sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("level")))),
     )
 
 

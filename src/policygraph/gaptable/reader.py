@@ -69,6 +69,9 @@ def _cell_row(row: tuple[Any, ...]) -> CellRow:
     )
 
 
+#: The kinds of parameter whose schemes the table records, and the meta key of each.
+_SCHEMES = {"tier": "tiers", "domain": "domains", "level": "levels"}
+
 #: A region's :class:`RegionInfo` columns, its parent's Chinese name joined by code.
 _REGION_INFO = (
     "SELECT r.code, r.label_zh, r.label, r.level, r.division_type, r.parent_code,"
@@ -117,6 +120,19 @@ class GapTable:
             connection.commit()
         finally:
             connection.close()
+
+    def members(self, kind: str) -> tuple[str, ...] | None:
+        """The slugs of the scheme of ``kind`` (tier, domain, level) as the build read them;
+        None for another kind, or a table that does not record it."""
+        if kind not in _SCHEMES:
+            return None
+        row = self._execute("SELECT value FROM meta WHERE key = ?", (_SCHEMES[kind],)).fetchone()
+        return tuple(orjson.loads(row[0])) if row else None
+
+    def holds_region(self, iri: str) -> bool:
+        """Whether ``iri`` is a region of the graph."""
+        found = self._execute("SELECT 1 FROM region WHERE iri = ? LIMIT 1", (iri,))
+        return found.fetchone() is not None
 
     def fingerprint(self) -> str | None:
         row = self._execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()

@@ -20,7 +20,7 @@ __all__ = [
     "TimedRows",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 AUTONOMOUS = frozenset(
     {"autonomous-region", "autonomous-prefecture", "autonomous-county", "autonomous-banner"}
 )
@@ -118,6 +118,9 @@ class TableRows:
     provision: list[tuple[object, ...]] = field(default_factory=list)
     tiers: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    #: The slugs of the level scheme (with the tiers and domains: what a parameter of these
+    #: kinds may name, checked without the store).
+    levels: tuple[str, ...] = ()
 
     def write(self, target: Path | sqlite3.Connection) -> None:
         """Write into a new database file, or into an open (empty) connection."""
@@ -131,6 +134,7 @@ class TableRows:
                     ("fingerprint", self.fingerprint),
                     ("tiers", orjson.dumps(self.tiers).decode()),
                     ("domains", orjson.dumps(self.domains).decode()),
+                    ("levels", orjson.dumps(self.levels).decode()),
                 ],
             )
             connection.executemany("INSERT INTO tree VALUES (?,?,?,?,?)", self.tree)

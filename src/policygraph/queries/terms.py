@@ -115,7 +115,19 @@ def term(store: GraphStore, query: str, name: str, kind: str, raw: str) -> Node:
 def _check_exists(
     store: GraphStore, kind: str, iri: URIRef, fail: Callable[[str], ParamError]
 ) -> None:
-    """Refuse an IRI the graph does not hold as a ``kind``, saying what would do."""
+    """Refuse an IRI the graph does not hold as a ``kind``, saying what would do: from the gap
+    table where it records the kind (a report then does not open the store at all), else with
+    one ASK."""
+    table = store.gap_table()
+    if table is not None and kind == "region":
+        if not table.holds_region(str(iri)):
+            raise fail(_no_such(store, kind))
+        return
+    members = table.members(kind) if table is not None else None
+    if members is not None:
+        if iri not in {ns.concept(kind, slug) for slug in members}:
+            raise fail(_no_such(store, kind))
+        return
     if kind == "region":
         check = f"{iri.n3()} a <{ns.PG.Region}>"
     elif kind in CONCEPT_KINDS:
@@ -141,11 +153,16 @@ def _no_such(store: GraphStore, kind: str) -> str:
         return "no such region in the graph; find its code with `policygraph regions NAME`"
     if kind == "document":
         return "no such document in the graph; write its IRI"
-    if kind == "source":
-        listing = f"SELECT ?v WHERE {{ ?v a <{ns.PG.Source}> }}"
+    table = store.gap_table()
+    members = table.members(kind) if table is not None else None
+    if members is not None:
+        values = sorted(members)
     else:
-        listing = f"SELECT ?v WHERE {{ ?v <{ns.SKOS.inScheme}> <{ns.scheme(kind)}> }}"
-    values = sorted({ns.slug(v) for (v,) in store.select(listing)})
+        if kind == "source":
+            listing = f"SELECT ?v WHERE {{ ?v a <{ns.PG.Source}> }}"
+        else:
+            listing = f"SELECT ?v WHERE {{ ?v <{ns.SKOS.inScheme}> <{ns.scheme(kind)}> }}"
+        values = sorted({ns.slug(v) for (v,) in store.select(listing)})
     if not values:
         return f"no such {kind}: the graph has none"
     shown = ", ".join(values[:MAX_LISTED]) + (", …" if len(values) > MAX_LISTED else "")
