@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 
+import policygraph
 from policygraph import Inputs
 from policygraph.gaps import GapReport, find_gaps
 from policygraph.pipeline import build_store, open_store
@@ -128,6 +129,21 @@ def test_the_report_is_the_same_on_the_memory_store(autonomous: GapReport, tmp_p
     assert find_gaps(memory, autonomous=True, within="620000") == seed
     # The national backbone adds population, and changes no status of the seed's regions.
     assert [replace(g, population=None) for g in autonomous.gaps] == seed.gaps
+
+
+def test_a_report_from_the_gap_table_asks_the_store_nothing(store: GraphStore) -> None:
+    # Every parameter of a report (a name for --within among them) is checked against the
+    # build's table: a report does not open the store, and a bad value is still refused.
+    expected = find_gaps(store, tier="commercial", within="肃南", level=("county",))
+    asked = mock.patch.object(type(store), "query", side_effect=AssertionError("store queried"))
+    with asked, mock.patch.object(type(store), "select", side_effect=AssertionError("selected")):
+        again = find_gaps(store, tier="commercial", within="肃南", level=("county",))
+        assert again == expected and [g.code for g in again.gaps] == ["620721"]
+        assert find_gaps(store, as_of=2014, within="620000", domain="medical").gaps
+        with pytest.raises(policygraph.QueryError, match="no such tier; use one of assistance"):
+            find_gaps(store, tier="comercial")
+        with pytest.raises(policygraph.QueryError, match="no such region"):
+            find_gaps(store, within="629999")
 
 
 def test_status_filter(store: GraphStore) -> None:
