@@ -36,7 +36,6 @@ from policygraph.sources.rdffile import to_oxigraph
 
 __all__ = ["GraphSink", "Mapped", "Mapper", "Vocabulary"]
 
-TIERS = ("assistance", "insurance", "commercial")
 _YEAR_IN_NUMBER = "〔"
 #: Claims are numbered within their source from 1.
 MAX_CLAIM_NUMBER = 99_999
