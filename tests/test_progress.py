@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph import cli
+from policygraph.cli import base
 from policygraph.progress import Progress
 
 from .conftest import Invoke
@@ -36,7 +36,7 @@ def test_quick_work_says_nothing_and_long_work_one_line_per_phase() -> None:
 def shown(monkeypatch: pytest.MonkeyPatch) -> None:
     """Progress on, as on a terminal, from the first second (the seed builds in about two)."""
     monkeypatch.setenv("POLICYGRAPH_PROGRESS", "1")
-    monkeypatch.setattr(cli, "Progress", functools.partial(Progress, after=0.0))
+    monkeypatch.setattr(base, "Progress", functools.partial(Progress, after=0.0))
 
 
 def test_a_first_build_prints_its_phases_on_stderr_and_the_report_is_unchanged(
@@ -45,7 +45,7 @@ def test_a_first_build_prints_its_phases_on_stderr_and_the_report_is_unchanged(
     quiet = invoke("gaps", "--autonomous", store=f"oxigraph:{tmp_path / 'a'}", seed=True)
     assert quiet.exit_code == 0 and quiet.stderr == ""  # piped: nothing on stderr
     monkeypatch.setenv("POLICYGRAPH_PROGRESS", "1")
-    monkeypatch.setattr(cli, "Progress", functools.partial(Progress, after=0.0))
+    monkeypatch.setattr(base, "Progress", functools.partial(Progress, after=0.0))
     loud = invoke("gaps", "--autonomous", store=f"oxigraph:{tmp_path / 'b'}", seed=True)
     assert loud.exit_code == 0, loud.stderr
     assert loud.stdout == quiet.stdout  # byte-identical

@@ -64,7 +64,13 @@ DERIVED_CHUNK = 200_000
 #: The modules whose code decides what a build writes; a change to any of them rebuilds stores.
 BUILD_CODE = (
     "build.py",
-    "mapping.py",
+    "mapping/__init__.py",
+    "mapping/terms.py",
+    "mapping/graphs.py",
+    "mapping/mapper.py",
+    "mapping/metadata.py",
+    "mapping/places.py",
+    "mapping/documents.py",
     "cube.py",
     "derive.py",
     "gaptable/schema.py",
