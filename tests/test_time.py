@@ -15,6 +15,8 @@ from policygraph.api import PolicyGraph
 from policygraph.gaps import Gap, GapReport, find_gaps
 from policygraph.pipeline import build_store, open_store
 from policygraph.queries import run_query
+from policygraph.reports.language import english
+from policygraph.reports.sitetime import GapYears, Listing, YearBlock
 from policygraph.store.base import GraphStore
 from policygraph.timeline import Timeline, region_timeline
 
@@ -480,3 +482,92 @@ def test_as_of_from_the_named_queries_is_the_report_from_the_gap_table(
         from_queries = find_gaps(store, **filters)  # type: ignore[arg-type]
     assert from_table.gaps
     assert from_table == from_queries
+
+
+def _period(block: YearBlock, code: str, tier: str, year: int) -> tuple[str, Listing | None]:
+    """The status and listing the year selector's block gives a cell in a year, read as
+    assets/gapyears.js reads it ("1981n,1991i0,2015i1"); no status before the code was in use."""
+    tiers = dict(zip(block.data["tiers"], block.data["regions"][code].split(" "), strict=True))
+    found: tuple[str, Listing | None] = ("", None)
+    for period in tiers[tier].split(","):
+        since, letter, number = int(period[:4]), period[4], period[5:]
+        if since <= year:
+            listing = block.listings[int(number)] if number else None
+            found = (block.data["letters"][letter], listing)
+    return found
+
+
+@pytest.fixture(scope="module")
+def gap_years(store: GraphStore) -> GapYears:
+    return GapYears.read(store, english())
+
+
+@pytest.mark.parametrize("year", [1990, 1991, 2014, 2015, 2018, 2021, 2022])
+def test_the_sites_year_selector_lists_each_cells_documents_as_gaps_as_of_does(
+    store: GraphStore, gap_years: GapYears, year: int
+) -> None:
+    """Every cell of every level, as of a year: the status, evidence, fall-back and count of
+    farther documents of the block the site ships are those of `gaps --as-of`; a region whose
+    code was not yet in use has none of them."""
+    codes = sorted(gap_years.periods)
+    block = gap_years.block(codes)
+    assert block is not None and len(codes) > 3_000
+    assert block.data["years"][-1] == 2022  # the last year a document enters force
+    listed = {(g.code, g.tier): g for g in find_gaps(store, level=LEVELS, as_of=year).gaps}
+    assert listed
+    for code in codes:
+        for tier in block.data["tiers"]:
+            status, listing = _period(block, code, tier, year)
+            gap = listed.get((code, tier))
+            if gap is None:
+                assert (status, listing) == ("", None), (code, tier)
+                continue
+            assert status == gap.status, (code, tier)
+            shown = (listing.evidence, listing.fallback, listing.rest) if listing else ((), (), 0)
+            assert shown == (gap.evidence, gap.fallback, gap.fallback_rest), (code, tier)
+
+
+def test_the_year_selector_lists_the_documents_gansus_commercial_tier_fell_back_on(
+    gap_years: GapYears,
+) -> None:
+    """Inherited in 2014 and 2015 alike, a county of Gansu fell back on the nation's 1991
+    decision in 2014 and on the province's own opinions from 2015: the documents change in a
+    year in which the status does not."""
+    block = gap_years.block(["620000", "620102"])
+    assert block is not None
+
+    def shown(code: str, year: int) -> tuple[str, set[str], set[str]]:
+        status, listing = _period(block, code, "commercial", year)
+        assert listing is not None
+        return status, {d.short for d in listing.evidence}, {d.short for d in listing.fallback}
+
+    assert shown("620000", 2014) == ("inherited", set(), {"国发〔1991〕33号"})
+    assert shown("620000", 2015) == ("own", {"甘政办发〔2015〕80号"}, {"国发〔1991〕33号"})
+    assert shown("620102", 2014) == ("inherited", set(), {"国发〔1991〕33号"})
+    status, evidence, fallback = shown("620102", 2015)
+    assert (status, evidence, fallback) == ("inherited", set(), {"甘政办发〔2015〕80号"})
+    assert {d.holder for d in block.listings[0].fallback} == {"CN"}
+
+
+def test_the_year_selector_from_the_named_queries_is_the_one_from_the_gap_table(
+    store: GraphStore, gap_years: GapYears
+) -> None:
+    """A store without a gap table (a SPARQL endpoint) reads the same cells through the years
+    with gaps/validity and gaps/region-tree."""
+    codes = ["620000", "620102", "620721", "622923"]
+    with mock.patch.object(store, "gap_table", return_value=None):
+        from_queries = GapYears.read(store, english())
+    assert from_queries.block(codes) == gap_years.block(codes)
+
+
+def test_the_nation_whose_first_year_is_not_known_has_no_status_before_its_first_document(
+    store: GraphStore, gap_years: GapYears
+) -> None:
+    """Regression: the year selector gave the nation its 1991 status from year 0, so the site
+    said "own" for China in 1985 where `gaps --as-of 1985` says "none"."""
+    block = gap_years.block(["CN"])
+    assert block is not None
+    then = cell(find_gaps(store, level="national", as_of=1985), "CN", "insurance")
+    assert then.status == "none"
+    assert _period(block, "CN", "insurance", 1985) == ("none", None)
+    assert _period(block, "CN", "insurance", 1991)[0] == "own"

@@ -28,7 +28,7 @@ from policygraph.gaptable import CellRow, DocumentRow, GapTable
 from policygraph.queries import region_code, run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["Change", "Timeline", "region_timeline", "status_years", "timeline_of"]
+__all__ = ["Change", "Documents", "Timeline", "cell_years", "region_timeline", "timeline_of"]
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,29 @@ def _shown(found: Cell) -> set[str]:
     return {str(d) for d in (*found.evidence, *found.fallback)}
 
 
-def _status_changes(
-    timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
+def _status(found: Cell) -> object:
+    return found.status
+
+
+def _listed(found: Cell) -> object:
+    """What a report says of a cell: its status and the documents it lists beside it."""
+    return found.status, found.evidence, found.fallback, found.rest
+
+
+def _cell_changes(
+    timed: TimedIndex,
+    region: URIRef,
+    tier: str,
+    domain: str | None,
+    first: int,
+    key: Callable[[Cell], object] = _status,
 ) -> Iterator[tuple[int, Cell | None, Cell]]:
-    """The years from ``first`` in which the cell's status changed: (year, the cell the year
-    before, or None in the first year, the cell that year)."""
+    """The years from ``first`` in which the cell's ``key`` (its status) changed: (year, the
+    cell the year before, or None in the first year, the cell that year)."""
     previous: Cell | None = None
     for year in (first, *(y for y in timed.years if y > first)):
         now = cell(timed.index, region, tier, domain, year)
-        if previous is None or now.status != previous.status:
+        if previous is None or key(now) != key(previous):
             yield year, previous, now
         previous = now
 
@@ -93,7 +107,7 @@ def _changes(
     table: Documents, timed: TimedIndex, region: URIRef, tier: str, domain: str | None, first: int
 ) -> list[Change]:
     changes: list[Change] = []
-    for year, previous, now in _status_changes(timed, region, tier, domain, first):
+    for year, previous, now in _cell_changes(timed, region, tier, domain, first):
         before = _shown(previous) if previous is not None else set()
         entered = {i for i in _shown(now) - before if _starts(timed, i) == year or previous is None}
         left = before - _shown(now) if previous is not None else set()
@@ -120,25 +134,30 @@ def _starts(timed: TimedIndex, iri: str) -> int | None:
     return timed.starts.get(iri)
 
 
-def status_years(
+def cell_years(
     timed: TimedIndex, codes: Iterable[str]
-) -> dict[str, dict[str, list[tuple[int, str]]]]:
+) -> dict[str, dict[str, list[tuple[int, Cell]]]]:
     """For each region code of ``codes`` in the index, per tier, the years in which its status
-    changed and the status from then on: the timeline's years, without its documents (the year
-    selector of the browse site). A region whose first year in use is not known starts at 0."""
+    or the documents listed beside it changed (its evidence, its fall-back and the count of
+    those not listed), and the cell from then on: what ``gaps --as-of`` says of the cell in
+    every year (the year selector of the browse site). The documents can change in a year in
+    which the status does not: a county of Gansu falls back on the nation's 1991 decision in
+    2014 and on the province's opinions of 2015 from 2015, inherited in both."""
     index = timed.index
     by_code = {code: region for region, code in index.regions.items()}
-    found: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    found: dict[str, dict[str, list[tuple[int, Cell]]]] = {}
     for code in codes:
         region = by_code.get(code)
         if region is None:
             continue
-        since, first = _first_year(timed, region)
+        # A region whose first year in use is not known is in every year's report: its first
+        # cell is that of year 0, before any document is in force (not the first document's
+        # year, where its timeline starts).
+        first = index.start.get(region, 0)
         found[code] = {
-            # A region whose first year is not known has its first status from year 0.
             tier: [
-                (year if previous is not None or since is not None else 0, now.status)
-                for year, previous, now in _status_changes(timed, region, tier, None, first)
+                (year, now)
+                for year, _, now in _cell_changes(timed, region, tier, None, first, _listed)
             ]
             for tier in index.tiers
         }

@@ -40,15 +40,17 @@ from policygraph.reports.sitefacts import (
 from policygraph.reports.sitefacts import observations as read_observations
 from policygraph.reports.sitegaps import (
     LEVELS,
+    cell_documents,
     contradictions,
     divisions,
     fallback_for,
     region_info,
     region_sections,
+    row_documents,
     write_gap_page,
 )
 from policygraph.reports.siteindex import write_index, write_queries
-from policygraph.reports.sitetime import GapYears, timeline_section
+from policygraph.reports.sitetime import GapYears, Listing, YearBlock, timeline_section
 from policygraph.reports.templates import environment
 from policygraph.reports.views import write_view
 from policygraph.store.base import GraphStore
@@ -285,7 +287,10 @@ def write_site(
         division=divisions(site.facts),
         urls=urls,
         lang=words,
-        years=years.block(sorted({g.code for g in county})),
+        **_year_context(
+            years.block(sorted({g.code for g in county})),
+            lambda one: row_documents(one.evidence, one.fallback, one.rest, words),
+        ),
     )
     pages += 1
     tell("writing", "gaps.html")
@@ -299,6 +304,16 @@ def _write_assets(assets: Path) -> None:
     for name in SCRIPTS:
         text = (resources.files("policygraph.reports") / "assets" / name).read_text("utf-8")
         (assets / name).write_text(text, encoding="utf-8")
+
+
+def _year_context(
+    block: YearBlock | None, show: Callable[[Listing], dict[str, Any]]
+) -> dict[str, Any]:
+    """What a page's template takes of its year selector: the JSON block, and the listings it
+    names as ``show`` gives them to the page's document cells."""
+    if block is None:
+        return {"years": None, "listings": []}
+    return {"years": block.data, "listings": [show(one) for one in block.listings]}
 
 
 def _name(info: RegionInfo, lang: Language) -> str:
@@ -354,6 +369,9 @@ def _write_nodes(
                 ]
             }
         code = node.get("code", "") if node["kind"] == "region" else ""
-        site.node_page(iri, extra, regions=region_links, years=years.block([code]))
+        year_context = _year_context(
+            years.block([code]), lambda one: cell_documents(one.evidence, one.fallback)
+        )
+        site.node_page(iri, extra, regions=region_links, **year_context)
         pages += 1
     return pages

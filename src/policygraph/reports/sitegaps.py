@@ -7,7 +7,7 @@ the region's prefecture, province, division type and links to its page and docum
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,14 @@ from policygraph.reports.overview import RegionInfo, province_of, tile_places
 
 __all__ = [
     "LEVELS",
+    "cell_documents",
     "contradictions",
     "divisions",
     "doc_link",
     "fallback_for",
     "region_info",
     "region_sections",
+    "row_documents",
     "table_rows",
     "write_gap_page",
 ]
@@ -102,27 +104,34 @@ def doc_link(doc: Document, root: str = "", width: int = 0) -> dict[str, str]:
     }
 
 
-def _cell(gap: Gap) -> dict[str, Any]:
-    def document(doc: Document) -> dict[str, str]:
-        return {
-            "iri": doc.iri,
-            "title": doc.title,
-            "number": doc.number,
-            "year": doc.year,
-            "specificity": doc.specificity,
-            "relation": doc.relation,
-            "holder": doc.holder,
-            "holder_label": doc.holder_label,
-            "holder_level": doc.holder_level,
-            "url": page_path("document", doc.iri),
-        }
+def _document(doc: Document) -> dict[str, str]:
+    return {
+        "iri": doc.iri,
+        "title": doc.title,
+        "number": doc.number,
+        "year": doc.year,
+        "specificity": doc.specificity,
+        "relation": doc.relation,
+        "holder": doc.holder,
+        "holder_label": doc.holder_label,
+        "holder_level": doc.holder_level,
+        "url": page_path("document", doc.iri),
+    }
 
+
+def cell_documents(
+    evidence: Iterable[Document], fallback: Iterable[Document]
+) -> dict[str, list[dict[str, str]]]:
+    """What a region page lists beside a cell's status: its own documents and its fall-back."""
+    return {"evidence": list(map(_document, evidence)), "fallback": list(map(_document, fallback))}
+
+
+def _cell(gap: Gap) -> dict[str, Any]:
     return {
         "tier": gap.tier,
         "status": gap.status,
         "surveyed": gap.surveyed,
-        "evidence": [document(d) for d in gap.evidence],
-        "fallback": [document(d) for d in gap.fallback],
+        **cell_documents(gap.evidence, gap.fallback),
     }
 
 
@@ -225,8 +234,6 @@ def table_rows(
         info = regions.get(gap.code)
         province = regions.get(province_of(gap.code))
         prefecture = gap.parent if gap.parent and gap.parent != province_of(gap.code) else ""
-        documents = gap.evidence or gap.fallback
-        holder = documents[0] if documents and not gap.evidence else None
         above = regions.get(prefecture)
         rows.append(
             {
@@ -249,12 +256,24 @@ def table_rows(
                 "surveyed": gap.surveyed,
                 "autonomous": division.get(gap.region, "") in AUTONOMOUS,
                 "population": gap.population,
-                "holder": lang.region(holder.holder, holder.holder_label) if holder else "",
-                "documents": [doc_link(d, width=28) for d in documents[:ROW_DOCUMENTS]],
-                "more": max(len(documents) - ROW_DOCUMENTS, 0) + gap.fallback_rest,
+                **row_documents(gap.evidence, gap.fallback, gap.fallback_rest, lang),
             }
         )
     return rows
+
+
+def row_documents(
+    evidence: Sequence[Document], fallback: Sequence[Document], rest: int, lang: Language
+) -> dict[str, Any]:
+    """What a row of the gap table lists beside a cell's status: its own documents, else the
+    holder of its fall-back and the fall-back's documents; the first few, the rest counted."""
+    documents = evidence or fallback
+    holder = documents[0] if documents and not evidence else None
+    return {
+        "holder": lang.region(holder.holder, holder.holder_label) if holder else "",
+        "documents": [doc_link(d, width=28) for d in documents[:ROW_DOCUMENTS]],
+        "more": max(len(documents) - ROW_DOCUMENTS, 0) + rest,
+    }
 
 
 def write_gap_page(
@@ -268,11 +287,14 @@ def write_gap_page(
     urls: Mapping[str, str],
     lang: Language | None = None,
     years: dict[str, Any] | None = None,
+    listings: Sequence[dict[str, Any]] = (),
 ) -> None:
     """gaps.html: the report's summary, the gap table of every county cell (sortable and
     filterable in the browser), the claims the graph disagrees with, the regions ``listing``
-    lists. gaps.json is ``listing`` as ``policygraph gaps --format json`` writes it; gaps.csv
-    has the table's rows, as ``policygraph gaps --all --format csv`` writes them."""
+    lists; with ``years``, the year selector's block, and the ``listings`` it names (as
+    :func:`row_documents` gives them) as templates of the table's document cell. gaps.json is
+    ``listing`` as ``policygraph gaps --format json`` writes it; gaps.csv has the table's rows,
+    as ``policygraph gaps --all --format csv`` writes them."""
     lang = lang or Language()
     short = {p.code: p.short_zh if lang.zh else p.short_en for p in tile_places()}
     rows = table_rows(county, regions, division, urls, short, lang)
@@ -297,6 +319,7 @@ def write_gap_page(
         claim_url=lambda iri: page_path("claim", iri),
         region_url=urls.get,
         years=years,
+        listings=listings,
     )
     (out / "gaps.html").write_text(html, encoding="utf-8")
     (out / "gaps.json").write_text(to_json(listing), encoding="utf-8")

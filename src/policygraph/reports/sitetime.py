@@ -3,25 +3,32 @@ per tier (one segment per status, as wide as the years it lasted) and the docume
 changed it (:mod:`policygraph.timeline`); and the data of the year selector that region pages
 and the gap table carry.
 
-The selector shows each status as of a chosen year without a server: the years in which each
-region's status changed, per tier, are computed once here, when the site is written, by the
-timeline's own computation (:func:`policygraph.timeline.status_years`), and shipped in the
-page as a compact JSON block (``1991i2015o``: inherited from 1991, own from 2015) that
-``assets/gapyears.js`` reads. A page opened from disk may not fetch a file, hence the block."""
+The selector shows each cell as of a chosen year without a server: its status and the documents
+listed beside it, its evidence and fall-back, as ``gaps --as-of`` lists them. The years in which
+each cell's status or documents changed are computed once here, when the site is written, by
+the timeline's own computation (:func:`policygraph.timeline.cell_years`), and shipped in the
+page as a compact JSON block that ``assets/gapyears.js`` reads: ``1981n,1991i0,2015i1`` is none
+from 1981, inherited from 1991 with the page's listing 0, from 2015 with its listing 1. A
+listing is a set of documents some cells list in some years, numbered per page and written
+once into it as a ``<template>`` of a row's document cells, by the same macro as today's rows
+(the gap table's 8,538 cells list 23 of them). A page opened from disk may not fetch a file,
+hence the block."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from policygraph.asof import ASSUMPTION, TimedIndex, query_index, timed_index
-from policygraph.derive import STATUSES
+from policygraph.asof import ASSUMPTION, TimedIndex, document_ids, query_index, timed_index
+from policygraph.derive import STATUSES, Cell
+from policygraph.gaps import Document
 from policygraph.gaptable import GapTable
 from policygraph.reports.language import Language
 from policygraph.reports.sitegaps import doc_link
 from policygraph.store.base import GraphStore
-from policygraph.timeline import Timeline, status_years, timeline_of
+from policygraph.timeline import Documents, Timeline, cell_years, timeline_of
 
-__all__ = ["GapYears", "timeline_section"]
+__all__ = ["GapYears", "Listing", "YearBlock", "timeline_section"]
 
 #: One letter per status in the compact block.
 LETTERS = {"own": "o", "general-only": "g", "inherited": "i", "none": "n"}
@@ -74,27 +81,85 @@ def timeline_section(table: GapTable | None, iri: str, root: str) -> dict[str, A
     }
 
 
-class GapYears:
-    """Each region's status changes by tier, read once per site, and the blocks of the pages."""
+@dataclass(frozen=True)
+class Listing:
+    """The documents a cell lists beside its status in some years: its own (evidence), those it
+    falls back on, and how many inherited documents the fall-back does not list."""
 
-    def __init__(self, timed: TimedIndex, lang: Language) -> None:
+    evidence: tuple[Document, ...]
+    fallback: tuple[Document, ...]
+    rest: int
+
+
+@dataclass(frozen=True)
+class YearBlock:
+    """The year selector's data for one page: the JSON block the script reads, and the listings
+    its years name by number (the page writes each as a template of its document cells)."""
+
+    data: dict[str, Any]
+    listings: list[Listing]
+
+
+#: A period of a cell: from ``year`` on its status, and its listing (None: no document).
+Period = tuple[int, str, Listing | None]
+
+
+class GapYears:
+    """Each region's cells by tier through the years, read once per site, and the blocks of the
+    pages."""
+
+    def __init__(self, timed: TimedIndex, documents: Documents, lang: Language) -> None:
         self.timed, self.lang = timed, lang
-        self.changes = status_years(timed, sorted(timed.index.regions.values()))
+        changes = cell_years(timed, sorted(timed.index.regions.values()))
+        found = [c for tiers in changes.values() for cells in tiers.values() for _, c in cells]
+        ids = {one: document_ids(timed, one) for one in found}
+        rows = documents({i for e, f in ids.values() for i in (*e, *(i for i, _ in f))})
+        listings: dict[tuple[object, ...], Listing] = {}
+
+        def listing(one: Cell) -> Listing | None:
+            evidence, fallback = ids[one]
+            if not evidence and not fallback and not one.rest:
+                return None
+            key = (evidence, fallback, one.rest)
+            if key not in listings:
+                listings[key] = Listing(
+                    evidence=tuple(Document.of(rows[i], "own") for i in evidence),
+                    fallback=tuple(Document.of(rows[i], relation) for i, relation in fallback),
+                    rest=one.rest,
+                )
+            return listings[key]
+
+        self.periods: dict[str, dict[str, list[Period]]] = {
+            code: {
+                tier: [(year, one.status, listing(one)) for year, one in cells]
+                for tier, cells in tiers.items()
+            }
+            for code, tiers in changes.items()
+        }
 
     @classmethod
     def read(cls, store: GraphStore, lang: Language) -> GapYears:
         table = store.gap_table()
-        return cls(timed_index(table) if table is not None else query_index(store)[0], lang)
+        if table is not None:
+            return cls(timed_index(table), table.documents, lang)
+        timed, rows = query_index(store)
+        return cls(timed, lambda ids: {i: rows[i] for i in ids if i in rows}, lang)
 
-    def block(self, codes: list[str]) -> dict[str, Any] | None:
-        """The JSON block of a page showing the statuses of ``codes`` (None: none has any)."""
+    def block(self, codes: list[str]) -> YearBlock | None:
+        """The year selector's data for a page showing the cells of ``codes`` (None: none has
+        any)."""
+        numbers: dict[Listing, int] = {}
+
+        def period(year: int, status: str, listing: Listing | None) -> str:
+            number = "" if listing is None else str(numbers.setdefault(listing, len(numbers)))
+            return f"{year:04d}{LETTERS[status]}{number}"
+
         regions = {
             code: " ".join(
-                "".join(f"{year:04d}{LETTERS[status]}" for year, status in changes)
-                for changes in self.changes[code].values()
+                ",".join(period(*one) for one in periods) for periods in self.periods[code].values()
             )
             for code in codes
-            if code in self.changes
+            if code in self.periods
         }
         if not regions:
             return None
@@ -102,21 +167,15 @@ class GapYears:
         # before its own, a region's page says its code was not yet in use.
         first = min(self.timed.index.start.values(), default=min(self.timed.years, default=0))
         lang = self.lang
-        return {
+        data = {
             "tiers": list(self.timed.index.tiers),
             "letters": {letter: status for status, letter in LETTERS.items()},
             "words": {status: lang.term(status) for status in STATUSES},
             "not_in_use": lang._("code not yet in use"),
-            # The statuses change with the year, the documents listed do not (the page holds
-            # today's); the note says so, and where the year's documents are.
             "note": lang._("As of {year}: {assumption}.").replace(
                 "{assumption}", lang._(ASSUMPTION)
-            )
-            + " "
-            + lang._(
-                "The documents listed are today's (dimmed); policygraph gaps --as-of {year} "
-                "lists those of the year."
             ),
             "years": list(range(first, max(self.timed.years, default=first) + 1)),
             "regions": regions,
         }
+        return YearBlock(data, list(numbers))

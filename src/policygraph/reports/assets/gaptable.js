@@ -2,9 +2,10 @@
  * surveyed) and sorting by any column. Progressive: without this script the table shows every
  * row, in the order of the codes. The filters are kept in the address (#province=620000&...),
  * so a link can open the table filtered, as the overview's tiles do. With the year selector
- * (assets/gapyears.js, loaded before this), the statuses are those of the chosen year, and the
- * status filter reads them; the year is kept in the address too (#year=2014&status=none). Its
- * words (the count, the sort hints) are the page's, from its JSON block #page-words. */
+ * (assets/gapyears.js, loaded before this), the statuses and documents are those of the chosen
+ * year, and the status filter reads them; the year is kept in the address too
+ * (#year=2014&status=none). Its words (the count, the sort hints) are the page's, from its JSON
+ * block #page-words. */
 (function () {
   "use strict";
   var table = document.getElementById("gap-table");
@@ -43,7 +44,6 @@
     var years = window.policygraphGapYears;
     if (years && fields.year) {
       years.table(rows, fields.year.value, document.getElementById("gap-as-of-note"));
-      table.classList.toggle("as-of", Boolean(fields.year.value));
     }
     var shown = 0;
     rows.forEach(function (row) {
