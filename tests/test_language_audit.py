@@ -181,6 +181,16 @@ def test_every_zh_page_shows_no_english_interface_word(audit: Audit, zh_site: Pa
     assert left == {}
 
 
+def test_zh_region_page_names_specificity_and_holder_in_chinese(zh_site: Path) -> None:
+    # The audit takes every literal of the graph for a value, a concept's notation among them
+    # ("dedicated"): the specificity beside a document is the scheme's Chinese label, and a
+    # fall-back's holder is followed by the full-width colon, as on the gap table.
+    gansu = (zh_site / "region/620000.html").read_text(encoding="utf-8")
+    assert "(专项文件)" in gansu and "(dedicated)" not in gansu
+    subei = (zh_site / "region/620923.html").read_text(encoding="utf-8")
+    assert re.search(r"甘肃省[^<]*：<a href", subei) and not re.search(r"甘肃省[^<]*: <a", subei)
+
+
 def test_the_audit_finds_english_it_is_not_told_about(audit: Audit, tmp_path: Path) -> None:
     """The check can fail: English wording around data values is found, marked English is not."""
     page = tmp_path / "page.html"

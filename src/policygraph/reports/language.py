@@ -105,6 +105,9 @@ class Language:
     #: division types (``regions``, ``stats``): a scheme of its own, whose slugs meet the
     #: levels' (``county`` is a level, 县级, and a division type, 县).
     divisions: Mapping[str, str] = field(default_factory=dict)
+    #: A document specificity's slug (``dedicated``, ``general``) → its label: a scheme of its
+    #: own, whose ``general`` meets the risk domain's.
+    specificities: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def zh(self) -> bool:
@@ -161,6 +164,10 @@ class Language:
         """A division type as this language shows it, as :meth:`term` a tier."""
         return self.divisions.get(slug, slug) if self.zh else slug
 
+    def specificity(self, slug: str) -> str:
+        """A document's specificity as this language shows it, as :meth:`term` a tier."""
+        return self.specificities.get(slug, slug) if self.zh else slug
+
     def name(self, english: str, chinese: str = "", sep: str = "  ") -> str:
         """A region's names, the report language's first: "Subei … 肃北…" or "肃北… Subei …"."""
         pair = (chinese, english) if self.zh else (english, chinese)
@@ -192,7 +199,11 @@ def language(store: GraphStore, code: str = "en", *, divisions: bool = False) ->
     above = ("national", "provincial", "prefectural")
     types = scheme_labels(store, "division-type", tag) if divisions else {}
     return Language(
-        code, concept_labels(store, tag), region_labels(store, tag, above), divisions=types
+        code,
+        concept_labels(store, tag),
+        region_labels(store, tag, above),
+        divisions=types,
+        specificities=scheme_labels(store, "specificity", tag),
     )
 
 
