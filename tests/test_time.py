@@ -394,7 +394,12 @@ def test_a_region_page_shows_its_timeline_as_a_bar_per_tier(invoke: Invoke, tmp_
     assert 'class="status inherited" style="width: 75.0%" title="1991–2014: inherited"' in (
         commercial
     )
-    assert 'class="status own" style="width: 25.0%" title="2015 on: own"' in commercial
+    assert 'class="status own" style="width: 25.0%" title="2015 on: own">2015</span>' in commercial
+    # A segment too narrow for its year (assistance inherited in 2020 alone, 1 of 32 years) is
+    # not labelled with a cut one ("202"): its title and the line below the bar give it.
+    assistance = section.split("<td>assistance</td>", 1)[1].split("</tr>", 1)[0]
+    assert 'style="width: 3.1%" title="2020: inherited"></span>' in assistance
+    assert 'title="2021 on: own">2021</span>' in assistance
     assert ">甘政办发〔2015〕80号</a>" in commercial
     assert "Assumption: documents are taken to be in force from their year" in section
     data = json.loads((out / "region" / "620000.json").read_text(encoding="utf-8"))

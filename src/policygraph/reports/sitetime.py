@@ -30,6 +30,11 @@ from policygraph.timeline import Documents, Timeline, cell_years, timeline_of
 
 __all__ = ["GapYears", "Listing", "YearBlock", "timeline_section"]
 
+#: The narrowest segment of a timeline bar, in percent of the bar, that is labelled with its
+#: first year: a narrower one cut the year ("202" for 2020, beside 2021); its hover title and the
+#: line below the bar still give it.
+LABELLED_WIDTH = 4.0
+
 #: One letter per status in the compact block.
 LETTERS = {"own": "o", "general-only": "g", "inherited": "i", "none": "n"}
 
@@ -41,12 +46,14 @@ def _tier(timeline: Timeline, tier: str, end: int, root: str) -> dict[str, Any]:
     segments = []
     for change, following in zip(changes, [*changes[1:], None], strict=True):
         until = following.year if following is not None else end
+        width = 100 * (until - change.year) / span
         segments.append(
             {
                 "status": change.status,
                 "start": change.year,
                 "end": until - 1 if following is not None else None,
-                "width": f"{100 * (until - change.year) / span:.1f}",
+                "width": f"{width:.1f}",
+                "labelled": width >= LABELLED_WIDTH,
             }
         )
     return {
