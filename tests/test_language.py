@@ -182,7 +182,7 @@ def test_zh_site_pages_are_chinese_with_chinese_names_first(zh_site: Path) -> No
     assert '<p class="kind">地区 · Subei Mongol Autonomous County</p>' in subei
     assert "<h2>各保障层次的缺口状态</h2>" in subei
     assert f'<span class="status inherited">{ZH_STATUS}</span>' in subei
-    assert "甘肃省 Gansu Province: <a" in subei  # what it falls back on, named in Chinese first
+    assert "甘肃省 Gansu Province：<a" in subei  # what it falls back on, named in Chinese first
     assert '<a href="../overview.html">全国概览</a>' in subei  # the navigation
     index = (zh_site / "index.html").read_text(encoding="utf-8")
     assert "<h1>policygraph：哪里缺少保障？</h1>" in index  # noqa: RUF001
