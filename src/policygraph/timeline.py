@@ -28,7 +28,15 @@ from policygraph.gaptable import CellRow, DocumentRow, GapTable
 from policygraph.queries import region_code, run_query
 from policygraph.store.base import GraphStore
 
-__all__ = ["Change", "Documents", "Timeline", "cell_years", "region_timeline", "timeline_of"]
+__all__ = [
+    "Change",
+    "Documents",
+    "Timeline",
+    "cell_years",
+    "documents_in",
+    "region_timeline",
+    "timeline_of",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,11 @@ class Timeline:
 
 #: The documents' rows by their ids: the gap table's, or those read with gaps/validity.
 Documents = Callable[[set[int]], dict[int, DocumentRow]]
+
+
+def documents_in(rows: dict[int, DocumentRow]) -> Documents:
+    """:data:`Documents` over rows already read (a store without a gap table: gaps/validity)."""
+    return lambda ids: {i: rows[i] for i in ids if i in rows}
 
 
 def _documents(
@@ -210,10 +223,7 @@ def _from_queries(store: GraphStore, code: str, *, domain: str | None) -> Timeli
         fallback=(),
     )
 
-    def rows_of(ids: set[int]) -> dict[int, DocumentRow]:
-        return {i: documents[i] for i in ids if i in documents}
-
-    return _timeline(timed, rows_of, row, domain)
+    return _timeline(timed, documents_in(documents), row, domain)
 
 
 def _timeline(timed: TimedIndex, table: Documents, row: CellRow, domain: str | None) -> Timeline:

@@ -26,7 +26,7 @@ from policygraph.gaptable import GapTable
 from policygraph.reports.language import Language
 from policygraph.reports.sitegaps import doc_link
 from policygraph.store.base import GraphStore
-from policygraph.timeline import Documents, Timeline, cell_years, timeline_of
+from policygraph.timeline import Documents, Timeline, cell_years, documents_in, timeline_of
 
 __all__ = ["GapYears", "Listing", "YearBlock", "timeline_section"]
 
@@ -150,7 +150,7 @@ class GapYears:
         if table is not None:
             return cls(timed_index(table), table.documents, lang)
         timed, rows = query_index(store)
-        return cls(timed, lambda ids: {i: rows[i] for i in ids if i in rows}, lang)
+        return cls(timed, documents_in(rows), lang)
 
     def block(self, codes: list[str]) -> YearBlock | None:
         """The year selector's data for a page showing the cells of ``codes`` (None: none has
