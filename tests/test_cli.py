@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph
@@ -121,7 +122,7 @@ def test_a_missing_data_directory_is_one_line(invoke: Invoke, tmp_path: Path) ->
 
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
-    for name in cli.commands:
+    for name in cli.list_commands(click.Context(cli)):
         assert f"policygraph {name}" in readme, f"README does not show `policygraph {name}`"
 
 

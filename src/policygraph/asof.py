@@ -4,7 +4,7 @@ and the regions whose code was in use then.
 The build writes into the gap table every region with its parent, level and first year in use,
 and every document with its holder, tiers, domains, the regions following it and its years in
 force (:class:`~policygraph.gaptable.TimedRows`). A status as of a year is the derivation's own
-:func:`~policygraph.derive.cell` over those rows with a year filter: the same definitions,
+:func:`~policygraph.status.cell` over those rows with a year filter: the same definitions,
 evidence and fall-backs, no second implementation, and no rebuild per question. A document is in
 force from its entry into force (``eli:first_date_entry_in_force``), which the bundled data takes
 from its date or year where no source gives one: an assumption that reports state
@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from weakref import WeakKeyDictionary
 
 import orjson
-from rdflib import URIRef
 
-from policygraph.derive import Cell, Doc, Index, cell
 from policygraph.gaptable import CellRow, DocumentRow, GapTable, TimedRows
-from policygraph.queries import run_query
-from policygraph.store.base import GraphStore
+from policygraph.status import Cell, Doc, Index, cell
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
+    from policygraph.store.base import GraphStore
 
 __all__ = [
     "ASSUMPTION",
@@ -221,6 +223,8 @@ def _year(term: object) -> int | None:
 def query_index(store: GraphStore) -> tuple[TimedIndex, dict[int, DocumentRow]]:
     """The index and the documents' rows as the gap table holds them, read with the named
     queries ``gaps/region-tree`` and ``gaps/validity`` (a store without a gap table)."""
+    from policygraph.queries import run_query
+
     tree: dict[str, tuple[Any, ...]] = {}
     for row in run_query(store, "gaps/region-tree", {}).dicts():
         iri = str(row["region"])

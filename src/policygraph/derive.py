@@ -23,9 +23,8 @@ policygraph version derived them from which inputs.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import pyoxigraph as ox
@@ -44,40 +43,23 @@ from policygraph.namespaces import (
     XSD,
 )
 from policygraph.sources.rdffile import StoreView, oxigraph_quads
+from policygraph.status import LEVELS, STATUSES, Cell, Doc, Index, cells
 
-__all__ = ["LEVELS", "STATUSES", "Cell", "Derived", "Index", "derive", "fingerprint_triples"]
+__all__ = [
+    "LEVELS",
+    "STATUSES",
+    "Cell",
+    "Derived",
+    "Index",
+    "derive",
+    "fingerprint_triples",
+    "read_index",
+]
 
-STATUSES = ("own", "general-only", "inherited", "none")
-#: Levels from the bottom up: the nearest fall-back is the one with the lowest index.
-LEVELS = ("county", "prefectural", "provincial", "national")
 _DEDICATED = ns.concept("specificity", "dedicated")
-_GENERAL_DOMAIN = "general"
 _STATED = ns.concept("confidence", "stated")
 
 Triple = tuple[Node, Node, Node]
-
-
-@dataclass
-class Doc:
-    iri: URIRef
-    holder: URIRef
-    dedicated: bool
-    tiers: set[str] = field(default_factory=set)
-    domains: set[str] = field(default_factory=set)
-    follows: set[URIRef] = field(default_factory=set)  # regions it is relevant for
-    #: The first year in force (its entry into force, else its year); None: no year is known.
-    start: int | None = None
-    #: The first year no longer in force (ceased or repealed), None while no source says so.
-    end: int | None = None
-
-    def in_force(self, year: int | None) -> bool:
-        """In force in ``year`` (None: today, every document). A document with no year cannot
-        be placed in time and counts in no year's status."""
-        if year is None:
-            return True
-        return (
-            self.start is not None and self.start <= year and (self.end is None or year < self.end)
-        )
 
 
 def _year(value: object) -> int | None:
@@ -86,131 +68,50 @@ def _year(value: object) -> int | None:
     return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
 
 
-class Index:
-    """What the cells need: regions, parents, levels, documents (read once from a dataset by
-    :meth:`read`, or from the gap table's rows for a status as of a year)."""
+def read_index(dataset: StoreView) -> Index:
+    """The index of a build's dataset: every region, its parent and level, every document."""
+    regions: dict[URIRef, str] = {}
+    for region, code in dataset.subject_objects(SKOS.notation):
+        if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
+            regions[region] = str(code)
+    start = {
+        r: found
+        for r, value in dataset.values(PG.inUseFrom).items()
+        if r in regions and (found := _year(value)) is not None
+    }
+    index = Index(
+        tiers=sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier"))),
+        domains=sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))),
+        regions=regions,
+        level={r: ns.slug(lv) for r, lv in dataset.values(PG.level).items() if r in regions},
+        parent=_parents(dataset, regions),
+        docs=_documents(dataset),
+        surveyed=set(),
+        start=start,
+    )
+    index.surveyed = _surveyed(dataset, index.regions)
+    return index
 
-    def __init__(
-        self,
-        *,
-        tiers: list[str],
-        domains: list[str],
-        regions: dict[URIRef, str],
-        level: dict[URIRef, str],
-        parent: dict[URIRef, URIRef],
-        docs: list[Doc],
-        surveyed: set[URIRef],
-        start: dict[URIRef, int] | None = None,
-    ) -> None:
-        self.tiers, self.domains = tiers, domains
-        self.regions = regions  # region → code
-        self.level, self.parent, self.docs, self.surveyed = level, parent, docs, surveyed
-        #: Region → the first year its code was in use (pg:inUseFrom), where the graph says.
-        self.start = start or {}
-        self.by_holder: dict[URIRef, list[Doc]] = defaultdict(list)
-        self.by_follower: dict[URIRef, list[Doc]] = defaultdict(list)
-        for doc in self.docs:
-            self.by_holder[doc.holder].append(doc)
-            for region in doc.follows:
-                if region != doc.holder:
-                    self.by_follower[region].append(doc)
-        self._providing: dict[tuple[URIRef, str, str | None, int | None], tuple[URIRef, ...]] = {}
-        self._above: dict[
-            tuple[tuple[URIRef, ...], str, str | None, int | None],
-            tuple[tuple[int, URIRef] | None, frozenset[URIRef]],
-        ] = {}
 
-    @classmethod
-    def read(cls, dataset: StoreView) -> Index:
-        regions: dict[URIRef, str] = {}
-        for region, code in dataset.subject_objects(SKOS.notation):
-            if (region, RDF.type, PG.Region) in dataset and isinstance(region, URIRef):
-                regions[region] = str(code)
-        start = {
-            r: found
-            for r, value in dataset.values(PG.inUseFrom).items()
-            if r in regions and (found := _year(value)) is not None
-        }
-        index = cls(
-            tiers=sorted(ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("tier"))),
-            domains=sorted(
-                ns.slug(c) for c in dataset.subjects(SKOS.inScheme, ns.scheme("domain"))
-            ),
-            regions=regions,
-            level={r: ns.slug(lv) for r, lv in dataset.values(PG.level).items() if r in regions},
-            parent=_parents(dataset, regions),
-            docs=_documents(dataset),
-            surveyed=set(),
-            start=start,
-        )
-        index.surveyed = index._surveyed(dataset)
-        return index
-
-    def exists(self, region: URIRef, year: int | None) -> bool:
-        """Whether the region's code was in use in ``year`` (None: today)."""
-        first = self.start.get(region)
-        return year is None or first is None or first <= year
-
-    def above(
-        self, chain: tuple[URIRef, ...], tier: str, domain: str | None, year: int | None
-    ) -> tuple[tuple[int, URIRef] | None, frozenset[URIRef]]:
-        """What the ancestors ``chain`` (nearest first) provide for the cell: the nearest that
-        provides, as (level rank, region), and all their documents; once per chain, since every
-        county under a prefecture asks the same (3,000 counties, 370 chains)."""
-        key = (chain, tier, domain, year)
-        found = self._above.get(key)
-        if found is None:
-            nearest: tuple[int, URIRef] | None = None
-            inherited: set[URIRef] = set()
-            for ancestor in chain:
-                docs = self.providing(ancestor, tier, domain, year)
-                if docs and nearest is None:
-                    nearest = (_rank(self, ancestor), ancestor)
-                inherited.update(docs)
-            found = self._above[key] = (nearest, frozenset(inherited))
-        return found
-
-    def providing(
-        self, holder: URIRef, tier: str, domain: str | None, year: int | None = None
-    ) -> tuple[URIRef, ...]:
-        """The dedicated documents of ``holder`` that cover the tier (and domain), in force in
-        ``year``, once each: a province's or the nation's list is asked for by every county."""
-        key = (holder, tier, domain, year)
-        found = self._providing.get(key)
-        if found is None:
-            found = self._providing[key] = tuple(
-                d.iri
-                for d in self.by_holder.get(holder, ())
-                if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
-            )
-        return found
-
-    def _surveyed(self, dataset: StoreView) -> set[URIRef]:
-        # A code list or a census names every region without studying any (pg:ReferenceSource).
-        reference = set(dataset.subjects(RDF.type, PG.ReferenceSource))
-        stated = {s for s in dataset.subjects(PG.confidence, _STATED) if s not in reference}
-        found: set[URIRef] = set()
-        for predicate in (
-            ELI.jurisdiction,
-            ELI.relevant_for,
-            PG.aboutRegion,
-            SDMX_DIMENSION.refArea,
-            PG.operatesIn,
-        ):
-            for evidence, region in dataset.subject_objects(predicate):
-                if region in self.regions and any(
-                    source in stated for source in dataset.objects(evidence, DCTERMS.source)
-                ):
-                    found.add(region)  # type: ignore[arg-type]
-        return found
-
-    def ancestors(self, region: URIRef) -> Iterator[URIRef]:
-        seen = {region}
-        current = self.parent.get(region)
-        while current is not None and current not in seen:
-            seen.add(current)
-            yield current
-            current = self.parent.get(current)
+def _surveyed(dataset: StoreView, regions: dict[URIRef, str]) -> set[URIRef]:
+    """The regions a source of stated facts names."""
+    # A code list or a census names every region without studying any (pg:ReferenceSource).
+    reference = set(dataset.subjects(RDF.type, PG.ReferenceSource))
+    stated = {s for s in dataset.subjects(PG.confidence, _STATED) if s not in reference}
+    found: set[URIRef] = set()
+    for predicate in (
+        ELI.jurisdiction,
+        ELI.relevant_for,
+        PG.aboutRegion,
+        SDMX_DIMENSION.refArea,
+        PG.operatesIn,
+    ):
+        for evidence, region in dataset.subject_objects(predicate):
+            if region in regions and any(
+                source in stated for source in dataset.objects(evidence, DCTERMS.source)
+            ):
+                found.add(region)  # type: ignore[arg-type]
+    return found
 
 
 def _parents(dataset: StoreView, regions: dict[URIRef, str]) -> dict[URIRef, URIRef]:
@@ -251,78 +152,6 @@ def _documents(dataset: StoreView) -> list[Doc]:
             current = docs[subject].end
             docs[subject].end = ends if current is None else min(current, ends)
     return sorted(docs.values(), key=lambda d: str(d.iri))
-
-
-@dataclass(frozen=True)
-class Cell:
-    region: URIRef
-    tier: str
-    domain: str | None
-    status: str
-    evidence: tuple[URIRef, ...]
-    own: int
-    general: int
-    inherited: int
-    fallback_region: URIRef | None
-    fallback: tuple[URIRef, ...]
-    rest: int
-
-
-def _covers(doc: Doc, tier: str, domain: str | None) -> bool:
-    if tier not in doc.tiers:
-        return False
-    return domain is None or domain in doc.domains or _GENERAL_DOMAIN in doc.domains
-
-
-def cell(
-    index: Index, region: URIRef, tier: str, domain: str | None, year: int | None = None
-) -> Cell:
-    """One cell, by the definitions of DESIGN §3 (see the module docstring), with only the
-    documents in force in ``year`` (None: every document, the status today)."""
-    own = [
-        d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain) and d.in_force(year)
-    ]
-    dedicated = sum(d.dedicated for d in own)
-    nearest, above = index.above(tuple(index.ancestors(region)), tier, domain, year)
-    following = [
-        d
-        for d in index.by_follower.get(region, ())
-        if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
-    ]
-    followed = sorted({d.iri for d in following})
-    inherited = above.union(followed) if followed else above
-    followed_rank = min((_rank(index, d.holder) for d in following), default=len(LEVELS))
-    fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
-    listed = set(followed)
-    if fallback_region is not None:
-        listed.update(index.providing(fallback_region, tier, domain, year))
-    status = "own" if dedicated else "general-only" if own else "inherited" if inherited else "none"
-    return Cell(
-        region=region,
-        tier=tier,
-        domain=domain,
-        status=status,
-        evidence=tuple(sorted(d.iri for d in own)),
-        own=dedicated,
-        general=len(own) - dedicated,
-        inherited=len(inherited),
-        fallback_region=fallback_region,
-        fallback=tuple(sorted(listed)),
-        rest=len(inherited) - len(listed),  # every listed document is an inherited one
-    )
-
-
-def _rank(index: Index, region: URIRef) -> int:
-    level = index.level.get(region, "")
-    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
-
-
-def cells(index: Index) -> Iterator[Cell]:
-    for region in sorted(index.regions, key=str):
-        for tier in index.tiers:
-            yield cell(index, region, tier, None)
-            for domain in index.domains:
-                yield cell(index, region, tier, domain)
 
 
 def _ox(node: URIRef) -> ox.NamedNode:
@@ -424,7 +253,7 @@ class Derived:
 
 def derive(dataset: StoreView, *, version: str, fingerprint: str) -> Derived:
     """The cells of ``dataset`` and what else goes into ``graph/derived`` (``ns.DERIVED_GRAPH``)."""
-    index = Index.read(dataset)
+    index = read_index(dataset)
     sources = sorted(s for s in dataset.subjects(RDF.type, PG.Source) if isinstance(s, URIRef))
     triples: list[Triple] = list(_provenance(version, fingerprint, sources, dataset))
     for region in sorted(index.regions, key=str):

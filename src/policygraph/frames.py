@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib.term import Literal, Node
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 __all__ = ["PANDAS_MISSING", "dataframe", "python_value"]
 
@@ -21,6 +22,8 @@ PANDAS_MISSING = "to_dataframe() needs pandas: pip install 'policygraph[notebook
 def python_value(node: Node | None) -> object:
     """A cell as Python: a literal's value (xsd:decimal as float, so that columns are numeric),
     an IRI or blank node as its string, an unbound variable as None."""
+    from rdflib.term import Literal  # a node is rdflib's: rdflib is loaded already
+
     if node is None:
         return None
     if isinstance(node, Literal):

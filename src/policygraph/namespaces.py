@@ -1,10 +1,14 @@
-"""Every IRI policygraph mints or reads is spelt here, and only here."""
+"""Every IRI policygraph mints or reads is spelt here, and only here, as rdflib's terms; the few a
+gap report reads are spelt as text in :mod:`policygraph.iris`, which a report imports instead."""
 
 from __future__ import annotations
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
 from rdflib.term import Node
+
+from policygraph import iris
+from policygraph.iris import bcp47_case, slug
 
 __all__ = [
     "BASE",
@@ -28,6 +32,7 @@ __all__ = [
     "SKOS",
     "XSD",
     "YEAR",
+    "bcp47_case",
     "body",
     "cell",
     "claim",
@@ -47,8 +52,8 @@ __all__ = [
     "year",
 ]
 
-BASE = "https://w3id.org/policygraph/"
-PG = Namespace(BASE + "def#")
+BASE = iris.BASE
+PG = Namespace(iris.PG)
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
@@ -80,16 +85,16 @@ PREFIXES: dict[str, str] = {
 
 def scheme(name: str) -> URIRef:
     """The SKOS concept scheme ``id/{name}``, e.g. ``scheme("tier")``."""
-    return URIRef(f"{BASE}id/{name}")
+    return URIRef(iris.scheme(name))
 
 
 def concept(scheme_name: str, slug: str) -> URIRef:
     """A concept ``id/{scheme}/{slug}``, e.g. ``concept("tier", "commercial")``."""
-    return URIRef(f"{BASE}id/{scheme_name}/{slug}")
+    return URIRef(iris.concept(scheme_name, slug))
 
 
 def region(code: str) -> URIRef:
-    return URIRef(f"{BASE}id/region/{code}")
+    return URIRef(iris.region(code))
 
 
 def dsd(slug: str) -> URIRef:
@@ -125,11 +130,11 @@ def claim(source_slug: str, n: int) -> URIRef:
 
 
 def source(slug: str) -> URIRef:
-    return URIRef(f"{BASE}id/source/{slug}")
+    return URIRef(iris.source(slug))
 
 
 def graph(slug: str) -> URIRef:
-    return URIRef(f"{BASE}graph/{slug}")
+    return URIRef(iris.graph(slug))
 
 
 def dataset(slug: str) -> URIRef:
@@ -140,11 +145,6 @@ def observation(dataset_slug: str, region_code: str, indicator: str, period: str
     return URIRef(f"{BASE}id/obs/{dataset_slug}/{region_code}/{indicator}/{period}")
 
 
-def slug(iri: object) -> str:
-    """The last path segment of an instance or concept IRI: ``id/tier/commercial`` → commercial."""
-    return str(iri).rsplit("/", 1)[-1]
-
-
 def cell(code: str, tier: str, domain: str | None = None) -> URIRef:
     """A derived gap cell: ``id/cell/{code}/{tier}``, or ``…/{tier}/{domain}``."""
     tail = f"/{domain}" if domain else ""
@@ -152,7 +152,7 @@ def cell(code: str, tier: str, domain: str | None = None) -> URIRef:
 
 
 #: The named graph of the gap cells derived at build time, and its source node.
-DERIVED_GRAPH = URIRef(BASE + "graph/derived")
+DERIVED_GRAPH = URIRef(iris.DERIVED_GRAPH)
 DERIVED_SOURCE = URIRef(BASE + "id/source/derived")
 
 
@@ -174,20 +174,6 @@ def shorten(iri: object) -> str:
     if text.startswith(BASE):
         return text[len(BASE) :]
     return text
-
-
-def bcp47_case(tag: str) -> str:
-    """Conventional case of a language tag (Oxigraph lower-cases them): zh-hans → zh-Hans."""
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
-            out.append(part.upper())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
 
 
 def normal(term: object) -> Node | None:

@@ -18,8 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policygraph import __version__, resources
-from policygraph import namespaces as ns
+from policygraph import __version__, iris, resources
 from policygraph.datafiles import read_bounded, write_atomic
 from policygraph.errors import SourceError, StoreError
 from policygraph.progress import Progress
@@ -76,9 +75,11 @@ BUILD_CODE = (
     "national/history.py",
     "regionnames.py",
     "derive.py",
+    "status.py",
     "gaptable/schema.py",
     "gaptable/fromgraph.py",
     "namespaces.py",
+    "iris.py",
     "validation.py",
     "shacl.py",
     "pipeline.py",
@@ -222,6 +223,8 @@ def _graph_keys(
     and re-validates the graphs it changed, not every graph some table made. A graph only RDF
     files made is keyed by their hashes, the ontology graph by the ontology's.
     """
+    from policygraph import namespaces as ns
+
     code = _code_digest()
     ontology = set(ontology_files(inputs.ontology))
     keys: dict[URIRef, str] = {}
@@ -240,6 +243,7 @@ def _units(keys: dict[URIRef, str], sizes: dict[URIRef, int]) -> list[Unit]:
     """Validation units: the ontology, and each other named graph alone, keyed by its
     :func:`_graph_keys` key. An edit re-validates only the units of the graphs it changed (and
     those whose view of them changed, see :mod:`policygraph.validation`)."""
+    from policygraph import namespaces as ns
     from policygraph.validation import Unit
 
     units = [Unit((ns.ONTOLOGY_GRAPH,), keys[ns.ONTOLOGY_GRAPH])]
@@ -334,6 +338,7 @@ def build(
     the build validates and derives) and the derived quads are not added to ``content``. Each
     phase that finishes is told to ``progress``.
     """
+    from policygraph import namespaces as ns
     from policygraph.build import build_dataset as map_files
     from policygraph.build import load_ontology, load_shapes
     from policygraph.sources.rdffile import StoreView, oxigraph_quads
@@ -468,7 +473,7 @@ def build_store(
     report, derived = done.report, done.derived
     graphs = {str(name): n for name, n in done.sizes.items()}
     if derived:
-        graphs[str(ns.DERIVED_GRAPH)] = derived
+        graphs[iris.DERIVED_GRAPH] = derived
     graphs = dict(sorted(graphs.items()))
     return BuildSummary(
         quads=sum(graphs.values()),

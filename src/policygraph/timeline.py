@@ -21,11 +21,11 @@ from typing import cast
 from rdflib import URIRef
 
 from policygraph.asof import ASSUMPTION, TimedIndex, query_index, timed_index
-from policygraph.derive import Cell, cell
 from policygraph.errors import QueryError
 from policygraph.gaps import TIERS, Document
 from policygraph.gaptable import CellRow, DocumentRow, GapTable
 from policygraph.queries import region_code, run_query
+from policygraph.status import Cell, cell
 from policygraph.store.base import GraphStore
 
 __all__ = [

@@ -9,40 +9,16 @@ push, stats), :mod:`~policygraph.cli.queries` (queries, query), :mod:`~policygra
 (gaps, regions, timeline), :mod:`~policygraph.cli.views` (viz, site),
 :mod:`~policygraph.cli.importing` (import) and :mod:`~policygraph.cli.serving` (serve).
 
-The views (networkx, pyvis), the site and the exporters are imported by the commands that use
-them: a gap report in a fresh process should not pay for them.
+A command's module is imported when the command runs (:data:`~policygraph.cli.base.COMMANDS`):
+a gap report in a fresh process should not pay for the views (networkx, pyvis), the site, the
+exporters or the server.
 """
 
 from __future__ import annotations
 
-from policygraph.cli.base import cli
-from policygraph.cli.importing import import_group
-from policygraph.cli.queries import queries, query
-from policygraph.cli.reports import gaps, regions, timeline
-from policygraph.cli.serving import serve
-from policygraph.cli.store import build, export_command, push, stats, validate
-from policygraph.cli.views import site, viz_command
+from policygraph.cli.base import COMMANDS, cli
 
-__all__ = ["cli", "main"]
-
-# In the order they were written in; `policygraph --help` lists them by name.
-for _command in (
-    build,
-    validate,
-    export_command,
-    push,
-    stats,
-    queries,
-    query,
-    gaps,
-    regions,
-    timeline,
-    viz_command,
-    site,
-    import_group,
-    serve,
-):
-    cli.add_command(_command)
+__all__ = ["COMMANDS", "cli", "main"]
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ non-zero exit (:class:`PolicyGraphGroup`); anything else is a bug and keeps its 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -34,9 +35,41 @@ class Context:
     inputs: Inputs
 
 
+#: Each command and where it is defined: a command's module is imported only when it runs (or
+#: for ``--help``), so a gap report does not pay for the views, the exporters or the server.
+COMMANDS = {
+    "build": "policygraph.cli.store:build",
+    "validate": "policygraph.cli.store:validate",
+    "export": "policygraph.cli.store:export_command",
+    "push": "policygraph.cli.store:push",
+    "stats": "policygraph.cli.store:stats",
+    "queries": "policygraph.cli.queries:queries",
+    "query": "policygraph.cli.queries:query",
+    "gaps": "policygraph.cli.reports:gaps",
+    "regions": "policygraph.cli.reports:regions",
+    "timeline": "policygraph.cli.reports:timeline",
+    "viz": "policygraph.cli.views:viz_command",
+    "site": "policygraph.cli.views:site",
+    "import": "policygraph.cli.importing:import_group",
+    "serve": "policygraph.cli.serving:serve",
+}
+
+
 class PolicyGraphGroup(click.Group):
     """Turns library errors into one line and an exit code: 2 for bad input (a data file, a
-    query or a parameter), else 1."""
+    query or a parameter), else 1; finds its commands in :data:`COMMANDS`, importing each one's
+    module when it is asked for (click's lazily loaded subcommands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, name = COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command) and command.name == cmd_name
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

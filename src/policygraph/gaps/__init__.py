@@ -8,15 +8,10 @@ SPARQL on any endpoint. A local store also keeps the same rows in the gap table 
 its documents; a SPARQL endpoint's report comes from the queries. This package only joins rows
 into :class:`Gap` values: the values are in :mod:`~policygraph.gaps.model`, the report of a store
 in :mod:`~policygraph.gaps.report`, the rows of the named queries in
-:mod:`~policygraph.gaps.fromqueries`.
+:mod:`~policygraph.gaps.fromqueries` (imported by a report that asks them: a report from the gap
+table runs no query and imports no rdflib).
 """
 
-from policygraph.gaps.fromqueries import (
-    concept_labels,
-    populations,
-    province_labels,
-    region_labels,
-)
 from policygraph.gaps.model import (
     COLUMNS,
     LABEL_COLUMNS,
@@ -40,10 +35,6 @@ __all__ = [
     "Gap",
     "GapReport",
     "Overview",
-    "concept_labels",
     "find_gaps",
     "paused_collection",
-    "populations",
-    "province_labels",
-    "region_labels",
 ]

@@ -5,15 +5,18 @@ says, so that every line of a report can be reproduced in plain SPARQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from rdflib import URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from policygraph.asof import cells_of, query_index
 from policygraph.gaps.model import ClaimCheck, Document, Gap, gaps_of
 from policygraph.gaptable import CellRow, latest_populations
+from policygraph.iris import slug
 from policygraph.queries import run_query
-from policygraph.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from policygraph.store.base import GraphStore
 
 __all__ = [
     "by_domain",
@@ -183,8 +186,8 @@ def from_queries_as_of(
                 fallback=(),
             ),
         )
-    tier = _slug(URIRef(params["tier"])) if params.get("tier") else None
-    domain = _slug(URIRef(params["domain"])) if params.get("domain") else None
+    tier = slug(params["tier"]) if params.get("tier") else None
+    domain = slug(params["domain"]) if params.get("domain") else None
     listed = cells_of(timed, regions.values(), as_of, tier=tier, domain=domain)
     rows = [row for row in listed if not status or row.status == status]
     return gaps_of(rows, documents, _claims(store, params.get("tier")))

@@ -9,8 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from policygraph.asof import ASSUMPTION, cells_as_of
 from policygraph.gaps.fromqueries import (
@@ -22,9 +21,11 @@ from policygraph.gaps.fromqueries import (
 )
 from policygraph.gaps.model import STATUSES, TIERS, ClaimCheck, Gap, GapReport, Overview, gaps_of
 from policygraph.gaptable import CellRow, GapTable
-from policygraph.namespaces import slug
-from policygraph.queries import load, region_code, resolve
-from policygraph.store.base import GraphStore
+from policygraph.iris import slug
+from policygraph.queries import load, region_code, resolve_text
+
+if TYPE_CHECKING:
+    from policygraph.store.base import GraphStore
 
 __all__ = ["find_gaps", "paused_collection"]
 
@@ -84,8 +85,9 @@ def find_gaps(
         if autonomous:
             params["autonomous"] = "true"
         if table is not None:
-            # The named queries' checks and messages, and their terms (a code or an IRI alike).
-            given, terms = resolve(store, load(by_domain("gaps/provision", params)), params)
+            # The named queries' checks and messages, and the IRIs they name (a code or an IRI
+            # alike), checked against the table: a report from it runs no query.
+            given, terms = resolve_text(store, load(by_domain("gaps/provision", params)), params)
             if "within" not in params:  # the default, China, is every region: no filter
                 terms.pop("within", None)
             gaps += _from_table(table, terms, "autonomous" in given, status, as_of)
@@ -156,7 +158,7 @@ def _overview(gaps: list[Gap]) -> Overview:
 
 def _from_table(
     table: GapTable,
-    terms: dict[str, Node],
+    terms: dict[str, str],
     autonomous: bool,
     status: str | None,
     as_of: int | None = None,
@@ -165,7 +167,7 @@ def _from_table(
     year if given (:mod:`policygraph.asof`)."""
     tier = slug(terms["tier"]) if "tier" in terms else None
     domain = slug(terms["domain"]) if "domain" in terms else None
-    level, within = slug(terms["level"]), str(terms["within"]) if "within" in terms else None
+    level, within = slug(terms["level"]), terms.get("within")
     listed: Iterator[CellRow]
     if as_of is None:
         listed = table.cells(

@@ -15,8 +15,8 @@ from policygraph.regionnames import ALTERNATIVE, PREFERRED, name_key
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-    from policygraph.derive import Cell, Doc, Index
     from policygraph.sources.rdffile import StoreView
+    from policygraph.status import Cell, Doc, Index
 
 __all__ = ["latest_populations", "table_rows"]
 

@@ -28,23 +28,27 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal
-from rdflib.term import Node
-
-from policygraph import namespaces as ns
 from policygraph.errors import QueryError
-from policygraph.frames import dataframe, python_value
 from policygraph.queries.terms import (
     KINDS,
     ParamError,
+    as_term,
+    checked,
     find_regions,
     region_code,
     region_names,
-    term,
 )
-from policygraph.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from policygraph.store.base import GraphStore
+
+# rdflib (a tenth of a second to import) is imported by what runs a query or spells its terms:
+# a report from the gap table loads a query's header and checks its parameters without it.
 
 __all__ = [
     "NamedQuery",
@@ -60,6 +64,8 @@ __all__ = [
     "readable_syntax_error",
     "region_code",
     "region_names",
+    "resolve",
+    "resolve_text",
     "run_query",
 ]
 
@@ -114,12 +120,16 @@ class QueryResult:
     def values(self) -> list[tuple[object, ...]]:
         """The rows as Python values: a literal's value (xsd:decimal as float), an IRI as its
         string, an unbound variable as None."""
+        from policygraph.frames import python_value
+
         return [tuple(python_value(cell) for cell in row) for row in self.rows]
 
     def to_dataframe(self) -> Any:
         """The rows as a ``pandas.DataFrame``, one column per variable, in order, holding
         :meth:`values` (needs ``pip install 'policygraph[notebook]'``). An ASK or CONSTRUCT
         result has no rows to show; it is refused."""
+        from policygraph.frames import dataframe
+
         if self.boolean is not None or self.graph is not None:
             raise QueryError("to_dataframe(): only a SELECT query has rows")
         return dataframe(self.variables, self.values())
@@ -203,6 +213,15 @@ def resolve(
 ) -> tuple[set[str], dict[str, Node]]:
     """The parameters given (defaults included, booleans only when true) and their validated
     terms: every check and message of ``--param``, without the query text."""
+    given, found = resolve_text(store, query, values)
+    kinds = {p.name: p.kind for p in query.params}
+    return given, {name: as_term(kinds[name], value) for name, value in found.items()}
+
+
+def resolve_text(
+    store: GraphStore, query: NamedQuery, values: dict[str, str]
+) -> tuple[set[str], dict[str, str]]:
+    """:func:`resolve` with each value as text (a year, a text, an IRI): every check, no term."""
     for name in values:
         if query.param(name) is None:
             names = ", ".join(p.name for p in query.params) or "none"
@@ -216,7 +235,7 @@ def resolve(
                 f"{query.name}: missing required parameter; add --param {declared.name}=…"
             )
     given: set[str] = set()
-    terms: dict[str, Node] = {}
+    terms: dict[str, str] = {}
     for name, raw in chosen.items():
         param = query.param(name)
         assert param is not None
@@ -226,7 +245,7 @@ def resolve(
             if raw.lower() in ("true", "yes", "1"):
                 given.add(name)
             continue
-        terms[name] = term(store, query.name, name, param.kind, raw)
+        terms[name] = checked(store, query.name, name, param.kind, raw)
         given.add(name)
     return given, terms
 
@@ -244,6 +263,8 @@ def bind(store: GraphStore, query: NamedQuery, values: dict[str, str]) -> str:
     """The query text that runs with the given parameters: the file as it stands when none is
     given, else its parameter line holding the terms of those given and of the defaults, and
     leaving out the others."""
+    from rdflib import Literal
+
     given, terms = resolve(store, query, values)
     for name in given - set(terms):  # a boolean given as true
         terms[name] = Literal(True)
@@ -291,10 +312,12 @@ def declare_prefixes(text: str) -> str:
     """``text`` with a PREFIX declaration for each of policygraph's prefixes (``policygraph
     queries --prefixes``) that it uses and does not declare itself. They go at the start of the
     first line, so that the line numbers of the query stay as written."""
+    from policygraph.namespaces import PREFIXES
+
     declared = set(_DECLARED.findall(text))
     missing = [
         (prefix, namespace)
-        for prefix, namespace in ns.PREFIXES.items()
+        for prefix, namespace in PREFIXES.items()
         if prefix not in declared and re.search(rf"(?<![\w:?$<-]){re.escape(prefix)}:", text)
     ]
     if not missing:
@@ -342,6 +365,10 @@ def run_query(
     store: GraphStore, query: NamedQuery | str, params: dict[str, str] | None = None
 ) -> QueryResult:
     """Run a named query (or a NamedQuery) with ``params`` on ``store``."""
+    from rdflib import Graph
+
+    from policygraph import namespaces as ns
+
     named = load(query) if isinstance(query, str) else query
     text = bind(store, named, params or {})
     try:

@@ -12,22 +12,24 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
-from policygraph import namespaces as ns
-from policygraph import regionnames
+from policygraph import iris, regionnames
 from policygraph.errors import QueryError
-from policygraph.namespaces import XSD
 from policygraph.regionnames import NameSource, RegionInfo, RegionNames, resolve_name
-from policygraph.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from policygraph.store.base import GraphStore
 
 __all__ = [
     "CONCEPT_KINDS",
     "KINDS",
     "MAX_PARAM",
     "ParamError",
+    "as_term",
+    "checked",
     "find_regions",
     "region_code",
     "region_names",
@@ -67,15 +69,36 @@ _REGION_CODE = re.compile(r"[0-9]{6}|CN")
 MAX_PARAM = 2_000
 
 
-def _iri(value: str, fail: Callable[[str], ParamError]) -> URIRef:
+def _iri(value: str, fail: Callable[[str], ParamError]) -> str:
     if not _IRI.fullmatch(value) or _NOT_IRI.search(value):
         raise fail("not a valid IRI; write e.g. https://w3id.org/policygraph/id/region/620923")
-    return URIRef(value)
+    return value
 
 
 def term(store: GraphStore, query: str, name: str, kind: str, raw: str) -> Node:
     """Turn one value of parameter ``name`` (of ``kind``) of ``query`` into a validated RDF
     term, or refuse it with a :class:`ParamError` that says why and what would do."""
+    return as_term(kind, checked(store, query, name, kind, raw))
+
+
+def as_term(kind: str, value: str) -> Node:
+    """A value :func:`checked` gave for a parameter of ``kind``, as an RDF term."""
+    from rdflib import Literal, URIRef  # the terms go into a query's text: rdflib spells them
+
+    from policygraph.namespaces import XSD
+
+    if kind == "year":
+        return Literal(value, datatype=XSD.gYear)
+    if kind == "text":
+        return Literal(value)
+    return URIRef(value)
+
+
+def checked(store: GraphStore, query: str, name: str, kind: str, raw: str) -> str:
+    """One value of parameter ``name`` (of ``kind``) of ``query``, validated: a year's four
+    digits, a text, or else the IRI it names (a code, a slug or a name made one); refused with
+    a :class:`ParamError` that says why and what would do. Nothing of rdflib: a report from the
+    gap table checks its options with this alone."""
     value = raw.strip()
 
     def fail(why: str) -> ParamError:
@@ -89,9 +112,9 @@ def term(store: GraphStore, query: str, name: str, kind: str, raw: str) -> Node:
     if kind == "year":
         if not re.fullmatch(r"[12][0-9]{3}", value):
             raise fail("not a year; write four digits, e.g. 2018")
-        return Literal(value, datatype=XSD.gYear)
+        return value
     if kind == "text":
-        return Literal(value)
+        return value
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     if ":" in value:  # neither a code nor a slug has one
@@ -101,11 +124,11 @@ def term(store: GraphStore, query: str, name: str, kind: str, raw: str) -> Node:
             if not value or value.isdigit():
                 raise fail("a region code is six digits (GB/T 2260), e.g. 620923, or CN")
             value = _region_name(store, value, fail)
-        iri = ns.region(value)
+        iri = iris.region(value)
     elif kind in (*CONCEPT_KINDS, "source"):
         if not _SLUG.fullmatch(value):
             raise fail(_no_such(store, kind))
-        iri = ns.source(value) if kind == "source" else ns.concept(kind, value)
+        iri = iris.source(value) if kind == "source" else iris.concept(kind, value)
     else:
         raise fail("not a valid IRI; write the full IRI, e.g. https://w3id.org/policygraph/…")
     _check_exists(store, kind, iri, fail)
@@ -113,29 +136,30 @@ def term(store: GraphStore, query: str, name: str, kind: str, raw: str) -> Node:
 
 
 def _check_exists(
-    store: GraphStore, kind: str, iri: URIRef, fail: Callable[[str], ParamError]
+    store: GraphStore, kind: str, iri: str, fail: Callable[[str], ParamError]
 ) -> None:
     """Refuse an IRI the graph does not hold as a ``kind``, saying what would do: from the gap
     table where it records the kind (a report then does not open the store at all), else with
     one ASK."""
     table = store.gap_table()
     if table is not None and kind == "region":
-        if not table.holds_region(str(iri)):
+        if not table.holds_region(iri):
             raise fail(_no_such(store, kind))
         return
     members = table.members(kind) if table is not None else None
     if members is not None:
-        if iri not in {ns.concept(kind, slug) for slug in members}:
+        if iri not in {iris.concept(kind, slug) for slug in members}:
             raise fail(_no_such(store, kind))
         return
+    # The IRI is checked (no space, no <>"{}|\\^`): written between <>, as rdflib writes it.
     if kind == "region":
-        check = f"{iri.n3()} a <{ns.PG.Region}>"
+        check = f"<{iri}> a <{iris.PG}Region>"
     elif kind in CONCEPT_KINDS:
-        check = f"{iri.n3()} <{ns.SKOS.inScheme}> <{ns.scheme(kind)}>"
+        check = f"<{iri}> <{iris.SKOS}inScheme> <{iris.scheme(kind)}>"
     elif kind == "source":
-        check = f"{iri.n3()} a <{ns.PG.Source}>"
+        check = f"<{iri}> a <{iris.PG}Source>"
     elif kind == "document":
-        check = f"{iri.n3()} a <{ns.PG.PolicyDocument}>"
+        check = f"<{iri}> a <{iris.PG}PolicyDocument>"
     else:
         return
     if not store.query(f"ASK {{ {check} }}").askAnswer:
@@ -159,10 +183,10 @@ def _no_such(store: GraphStore, kind: str) -> str:
         values = sorted(members)
     else:
         if kind == "source":
-            listing = f"SELECT ?v WHERE {{ ?v a <{ns.PG.Source}> }}"
+            listing = f"SELECT ?v WHERE {{ ?v a <{iris.PG}Source> }}"
         else:
-            listing = f"SELECT ?v WHERE {{ ?v <{ns.SKOS.inScheme}> <{ns.scheme(kind)}> }}"
-        values = sorted({ns.slug(v) for (v,) in store.select(listing)})
+            listing = f"SELECT ?v WHERE {{ ?v <{iris.SKOS}inScheme> <{iris.scheme(kind)}> }}"
+        values = sorted({iris.slug(v) for (v,) in store.select(listing)})
     if not values:
         return f"no such {kind}: the graph has none"
     shown = ", ".join(values[:MAX_LISTED]) + (", …" if len(values) > MAX_LISTED else "")
@@ -204,7 +228,7 @@ def region_code(store: GraphStore, value: str, *, option: str) -> str:
     """The code of the region ``value`` names (a code, or a name as ``--param`` takes it), for
     options that are not query parameters (``viz --focus``); refused as ``option``."""
     try:
-        found = term(store, option, option.lstrip("-"), "region", value)
+        found = checked(store, option, option.lstrip("-"), "region", value)
     except ParamError as exc:
         raise exc.for_option(option) from None
-    return str(found).rsplit("/", 1)[-1]
+    return iris.slug(found)

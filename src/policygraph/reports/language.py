@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from policygraph import namespaces as ns
+from policygraph import iris
 from policygraph.store.base import GraphStore
 
 __all__ = [
@@ -191,7 +191,7 @@ def language(store: GraphStore, code: str = "en", *, divisions: bool = False) ->
         return Language()
     if code not in LANGUAGES:
         raise ValueError(f"unknown language {code!r}; use one of {', '.join(LANGUAGES)}")
-    from policygraph.gaps import concept_labels, region_labels
+    from policygraph.gaps.fromqueries import concept_labels, region_labels
 
     tag = LABEL_TAGS[code]
     # The regions a report names by code and English name alone are parents and the holders
@@ -219,9 +219,12 @@ def scheme_labels(store: GraphStore, name: str, tag: str) -> dict[str, str]:
     """The slug of each concept of the scheme ``id/{name}`` → its ``skos:prefLabel`` in the
     language ``tag``."""
     query = _SCHEME_LABELS.format(
-        in_scheme=ns.SKOS.inScheme, scheme=ns.scheme(name), pref=ns.SKOS.prefLabel, tag=tag
+        in_scheme=f"{iris.SKOS}inScheme",
+        scheme=iris.scheme(name),
+        pref=f"{iris.SKOS}prefLabel",
+        tag=tag,
     )
     labels: dict[str, str] = {}
     for concept, label in sorted(store.select(query)):
-        labels.setdefault(ns.slug(concept), str(label))
+        labels.setdefault(iris.slug(concept), str(label))
     return labels

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from policygraph.asof import ASSUMPTION, TimedIndex, document_ids, query_index, timed_index
-from policygraph.derive import STATUSES, Cell
 from policygraph.gaps import Document
 from policygraph.gaptable import GapTable
 from policygraph.reports.language import Language
 from policygraph.reports.sitegaps import doc_link
+from policygraph.status import STATUSES, Cell
 from policygraph.store.base import GraphStore
 from policygraph.timeline import Documents, Timeline, cell_years, documents_in, timeline_of
 

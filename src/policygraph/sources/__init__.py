@@ -15,12 +15,12 @@ import pyoxigraph as ox
 
 from policygraph.datafiles import check_regular
 from policygraph.errors import SourceError
-from policygraph.namespaces import graph
+from policygraph.iris import graph
 from policygraph.sources.csvtable import Row, Table, read_table
-from policygraph.sources.rdffile import RDF_FORMATS, load_rdf
 from policygraph.sources.tables import TABLES
 
 __all__ = [
+    "RDF_FORMATS",
     "READERS",
     "RdfFile",
     "Reader",
@@ -30,6 +30,14 @@ __all__ = [
     "is_rdf",
     "read",
 ]
+
+
+#: File suffix → (format name for messages, Oxigraph format).
+RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
+    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
+    ".trig": ("trig", ox.RdfFormat.TRIG),
+    ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class RdfFile:
 
     def load_into(self, store: ox.Store) -> list[str]:
         """Parse the file into ``store``; the names of its graphs."""
+        from policygraph.sources.rdffile import load_rdf  # rdflib's terms: for a build only
+
         return load_rdf(self.path, self.default_graph, store)
 
 
@@ -103,7 +113,7 @@ class RdfFileReader:
         return len(TABLES), path.name
 
     def read(self, path: Path) -> Records:
-        return RdfFile(path, str(graph(path.stem)))
+        return RdfFile(path, graph(path.stem))
 
 
 READERS: tuple[Reader, ...] = (CsvTableReader(), RdfFileReader())

@@ -24,15 +24,9 @@ from rdflib.term import Node
 from policygraph.datafiles import decode_utf8, read_bounded
 from policygraph.errors import SourceError
 from policygraph.namespaces import bcp47_case
+from policygraph.sources import RDF_FORMATS
 
 __all__ = ["RDF_FORMATS", "RdfGraph", "StoreView", "load_rdf", "read_rdf"]
-
-#: File suffix → (format name for messages, Oxigraph format).
-RDF_FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
-    ".trig": ("trig", ox.RdfFormat.TRIG),
-    ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
-}
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

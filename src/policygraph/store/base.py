@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
-
-from rdflib.query import Result
-from rdflib.term import Node
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    from rdflib.query import Result
+    from rdflib.term import Node
 
     from policygraph.gaptable import GapTable, TableRows
 
 __all__ = ["GraphStore", "Quad", "Staging"]
 
-Quad = tuple[Node, Node, Node, Node]
+#: A quad in rdflib's terms (a name for annotations: rdflib is imported where one is made).
+Quad: TypeAlias = "tuple[Node, Node, Node, Node]"
 
 
 class Staging(ABC):

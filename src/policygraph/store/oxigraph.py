@@ -27,19 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib.query import Result
-from rdflib.term import Node, Variable
 
 from policygraph.errors import StoreError
 from policygraph.gaptable import GapTable, TableRows
-from policygraph.namespaces import DERIVED_GRAPH
-from policygraph.sources.rdffile import rdflib_converter
+from policygraph.iris import DERIVED_GRAPH
 from policygraph.store import versions
 from policygraph.store.base import GraphStore, Quad, Staging
 from policygraph.store.versions import CURRENT
 
 if TYPE_CHECKING:
     from rdflib import Dataset
+    from rdflib.query import Result
+    from rdflib.term import Node
 
 __all__ = ["OxigraphStore", "stored_fingerprint"]
 
@@ -187,10 +186,10 @@ class _Staging(Staging):
             unchanged = {
                 name
                 for name, key in self._keys.items()
-                if before.get(name) == key and name != str(DERIVED_GRAPH)
+                if before.get(name) == key and name != DERIVED_GRAPH
             }
             # The copy's graphs that the new dataset changes or no longer has.
-            stale = {g.value for g in store.named_graphs()} - unchanged - {str(DERIVED_GRAPH)}
+            stale = {g.value for g in store.named_graphs()} - unchanged - {DERIVED_GRAPH}
             for name in sorted(stale):
                 self._submit(store.clear_graph, ox.NamedNode(name))
         # Counted and looked at only where written (M: 0.3 s for every graph of the dataset).
@@ -363,7 +362,14 @@ class OxigraphStore(GraphStore):
         Converting each result term to rdflib was half the time of the national gap report
         (benchmarks/national.py, 20,000 documents: 6.9 s of which 3.4 s conversion for the
         44k rows of gaps/provision); the same few IRIs and literals recur on every row.
+        rdflib is imported here, by the first query: opening a store (for a report from the gap
+        table) does without it.
         """
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        from policygraph.sources.rdffile import rdflib_converter
+
         solutions = self._inner.query(sparql, use_default_graph_as_union=True)
         if isinstance(solutions, ox.QueryBoolean):
             result = Result("ASK")
@@ -391,6 +397,8 @@ class OxigraphStore(GraphStore):
         return result
 
     def quads(self) -> Iterator[Quad]:
+        from policygraph.sources.rdffile import rdflib_converter
+
         term = rdflib_converter()
         for quad in self._inner.quads_for_pattern(None, None, None, None):
             yield term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)
