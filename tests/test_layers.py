@@ -16,10 +16,10 @@ PACKAGE = Path(policygraph.__file__).parent
 
 #: Position of each module in the flow; a module may import modules at its own position or before.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "namespaces", "resources", "datafiles", "wording", "progress", "frames"),
+    ("errors", "iris", "namespaces", "resources", "datafiles", "wording", "progress", "frames"),
     ("sources", "national"),
     ("mapping", "cube", "territory"),
-    ("build", "validation", "shacl", "derive", "gaptable", "regionnames"),
+    ("build", "validation", "shacl", "derive", "status", "gaptable", "regionnames"),
     ("store",),
     ("queries",),
     ("gaps", "asof", "timeline", "compare", "stats", "export", "push"),

@@ -84,16 +84,16 @@ def _index(rows: TimedRows) -> TimedIndex:
             tier_set = split[tiers] = frozenset(filter(None, tiers.split(";")))
         if (domain_set := split.get(domains)) is None:
             domain_set = split[domains] = frozenset(filter(None, domains.split(";")))
-        docs.append(
+        docs.append(  # by position: 20,000 of them
             Doc(
-                iri=cast("URIRef", doc_iri),
-                holder=cast("URIRef", holder),
-                dedicated=bool(dedicated),
-                tiers=cast("set[str]", tier_set),  # read, never changed, by the index
-                domains=cast("set[str]", domain_set),
-                follows=set(orjson.loads(follows)) if follows != "[]" else set(),
-                start=since,
-                end=until,
+                doc_iri,
+                holder,
+                bool(dedicated),
+                cast("set[str]", tier_set),  # read, never changed, by the index
+                cast("set[str]", domain_set),
+                set(orjson.loads(follows)) if follows != "[]" else set(),
+                since,
+                until,
             )
         )
         if doc_id is not None:
@@ -134,41 +134,45 @@ def timed_index(table: GapTable, within: str | None = None) -> TimedIndex:
 
 
 def document_ids(
-    timed: TimedIndex, found: Cell
+    timed: TimedIndex,
+    found: Cell,
+    shared: dict[tuple[str, ...], tuple[tuple[int, str], ...]] | None = None,
 ) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
     """A computed cell's evidence and fall-back as the gap table's document ids, in its order;
-    each fall-back with its relation to the cell (ancestor, relevant-for)."""
+    each fall-back with its relation to the cell (ancestor, relevant-for). ``shared`` keeps
+    the ids of fall-backs of ancestors alone: most counties share their prefecture's list."""
     # rdflib's terms are not equal to their text: the ids are looked up by str().
     ids = timed.ids
-    evidence = sorted(ids[i] for i in map(str, found.evidence) if i in ids)
-    followed = {str(d.iri) for d in timed.index.by_follower.get(found.region, ())}
-    fallback = sorted(
-        (ids[i], "relevant-for" if i in followed else "ancestor")
-        for i in map(str, found.fallback)
-        if i in ids
+    evidence = tuple(sorted(ids[i] for i in map(str, found.evidence) if i in ids))
+    if not found.fallback:
+        return evidence, ()
+    named = timed.index.by_follower.get(found.region)
+    if not named and shared is not None and (known := shared.get(found.fallback)) is not None:
+        return evidence, known
+    followed = {str(d.iri) for d in named} if named else set()
+    fallback = tuple(
+        sorted(
+            (ids[i], "relevant-for" if i in followed else "ancestor")
+            for i in map(str, found.fallback)
+            if i in ids
+        )
     )
-    return tuple(evidence), tuple(fallback)
+    if not named and shared is not None:
+        shared[found.fallback] = fallback
+    return evidence, fallback
 
 
-def row_of(timed: TimedIndex, region: CellRow, found: Cell) -> CellRow:
+def row_of(
+    timed: TimedIndex,
+    region: CellRow,
+    found: Cell,
+    shared: dict[tuple[str, ...], tuple[tuple[int, str], ...]] | None = None,
+) -> CellRow:
     """A computed cell as the gap table's row for it: document ids in the table's order."""
-    evidence, fallback = document_ids(timed, found)
-    return CellRow(  # not dataclasses.replace: a third of the time of 8,000 cells
-        region=region.region,
-        code=region.code,
-        label=region.label,
-        level=region.level,
-        surveyed=region.surveyed,
-        parent=region.parent,
-        parent_label=region.parent_label,
-        label_zh=region.label_zh,
-        autonomous=region.autonomous,
-        tier=found.tier,
-        status=found.status,
-        rest=found.rest,
-        evidence=evidence,
-        fallback=fallback,
-        population=region.population,
+    evidence, fallback = document_ids(timed, found, shared)
+    # The region's columns, then the cell's, by position (a report makes 8,000 of them).
+    return CellRow(
+        *region[:9], found.tier, found.status, found.rest, evidence, fallback, region.population
     )
 
 
@@ -197,12 +201,13 @@ def cells_of(
     """The cells of ``regions`` as of ``year`` over ``timed``."""
     index = timed.index
     tiers = [tier] if tier else index.tiers
+    shared: dict[tuple[str, ...], tuple[tuple[int, str], ...]] = {}
     for region in regions:
         node = cast("URIRef", region.region)  # a str, as every key of the index
         if not index.exists(node, year):
             continue
         for one in tiers:
-            yield row_of(timed, region, cell(index, node, one, domain or None, year))
+            yield row_of(timed, region, cell(index, node, one, domain or None, year), shared)
 
 
 _SCHEME = """

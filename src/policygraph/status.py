@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -25,7 +25,7 @@ LEVELS = ("county", "prefectural", "provincial", "national")
 _GENERAL_DOMAIN = "general"
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     iri: URIRef
     holder: URIRef
@@ -77,6 +77,7 @@ class Index:
             for region in doc.follows:
                 if region != doc.holder:
                     self.by_follower[region].append(doc)
+        self._chains: dict[URIRef, tuple[URIRef, ...]] = {}
         self._providing: dict[tuple[URIRef, str, str | None, int | None], tuple[URIRef, ...]] = {}
         self._above: dict[
             tuple[tuple[URIRef, ...], str, str | None, int | None],
@@ -87,6 +88,13 @@ class Index:
         """Whether the region's code was in use in ``year`` (None: today)."""
         first = self.start.get(region)
         return year is None or first is None or first <= year
+
+    def chain(self, region: URIRef) -> tuple[URIRef, ...]:
+        """The region's ancestors, nearest first (once per region: a cell per tier asks)."""
+        found = self._chains.get(region)
+        if found is None:
+            found = self._chains[region] = tuple(self.ancestors(region))
+        return found
 
     def above(
         self, chain: tuple[URIRef, ...], tier: str, domain: str | None, year: int | None
@@ -111,14 +119,17 @@ class Index:
         self, holder: URIRef, tier: str, domain: str | None, year: int | None = None
     ) -> tuple[URIRef, ...]:
         """The dedicated documents of ``holder`` that cover the tier (and domain), in force in
-        ``year``, once each: a province's or the nation's list is asked for by every county."""
+        ``year``, once each, in IRI order: a province's or the nation's list is asked for by
+        every county (and is the fall-back of most)."""
         key = (holder, tier, domain, year)
         found = self._providing.get(key)
         if found is None:
             found = self._providing[key] = tuple(
-                d.iri
-                for d in self.by_holder.get(holder, ())
-                if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
+                sorted(
+                    d.iri
+                    for d in self.by_holder.get(holder, ())
+                    if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
+                )
             )
         return found
 
@@ -131,8 +142,7 @@ class Index:
             current = self.parent.get(current)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     region: URIRef
     tier: str
     domain: str | None
@@ -157,36 +167,47 @@ def cell(
 ) -> Cell:
     """One cell, by the definitions of DESIGN §3 (see the module docstring), with only the
     documents in force in ``year`` (None: every document, the status today)."""
-    own = [
-        d for d in index.by_holder.get(region, ()) if _covers(d, tier, domain) and d.in_force(year)
-    ]
+    held = index.by_holder.get(region)
+    own = [d for d in held if _covers(d, tier, domain) and d.in_force(year)] if held else []
     dedicated = sum(d.dedicated for d in own)
-    nearest, above = index.above(tuple(index.ancestors(region)), tier, domain, year)
-    following = [
-        d
-        for d in index.by_follower.get(region, ())
-        if d.dedicated and _covers(d, tier, domain) and d.in_force(year)
-    ]
-    followed = sorted({d.iri for d in following})
-    inherited = above.union(followed) if followed else above
-    followed_rank = min((_rank(index, d.holder) for d in following), default=len(LEVELS))
-    fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
-    listed = set(followed)
-    if fallback_region is not None:
-        listed.update(index.providing(fallback_region, tier, domain, year))
+    nearest, above = index.above(index.chain(region), tier, domain, year)
+    named = index.by_follower.get(region)
+    following = (
+        [d for d in named if d.dedicated and _covers(d, tier, domain) and d.in_force(year)]
+        if named
+        else []
+    )
+    inherited: frozenset[URIRef] | set[URIRef]
+    if following:
+        followed = {d.iri for d in following}
+        inherited = above.union(followed)
+        followed_rank = min(_rank(index, d.holder) for d in following)
+        fallback_region = nearest[1] if nearest and nearest[0] <= followed_rank else None
+        listed = set(followed)
+        if fallback_region is not None:
+            listed.update(index.providing(fallback_region, tier, domain, year))
+        fallback = tuple(sorted(listed))
+    else:  # most cells: the fall-back is the nearest ancestor's list as it is (sorted, shared)
+        inherited = above
+        fallback_region = nearest[1] if nearest else None
+        fallback = (
+            index.providing(fallback_region, tier, domain, year)
+            if fallback_region is not None
+            else ()
+        )
     status = "own" if dedicated else "general-only" if own else "inherited" if inherited else "none"
     return Cell(
-        region=region,
-        tier=tier,
-        domain=domain,
-        status=status,
-        evidence=tuple(sorted(d.iri for d in own)),
-        own=dedicated,
-        general=len(own) - dedicated,
-        inherited=len(inherited),
-        fallback_region=fallback_region,
-        fallback=tuple(sorted(listed)),
-        rest=len(inherited) - len(listed),  # every listed document is an inherited one
+        region,
+        tier,
+        domain,
+        status,
+        tuple(sorted(d.iri for d in own)),
+        dedicated,
+        len(own) - dedicated,
+        len(inherited),
+        fallback_region,
+        fallback,
+        len(inherited) - len(fallback),  # every listed document is an inherited one
     )
 
 

@@ -107,7 +107,10 @@ def find_gaps(
         filters["assumption"] = ASSUMPTION
     overview = None
     if not every_cell:
-        english, chinese = province_labels(store), province_labels(store, "zh-Hans")
+        if table is not None:
+            english, chinese = table.province_labels()
+        else:
+            english, chinese = province_labels(store), province_labels(store, "zh-Hans")
         overview = replace(_overview(gaps), province_labels=english, province_labels_zh=chinese)
         gaps = [g for g in gaps if g.surveyed]
         filters["listed"] = "surveyed regions"

@@ -216,6 +216,17 @@ class GapTable:
             self._timed = rows
         return rows
 
+    def province_labels(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Province code → English name, and → Chinese name (where the graph has one)."""
+        rows = self._execute("SELECT code, label, label_zh FROM region WHERE level = 'provincial'")
+        english: dict[str, str] = {}
+        chinese: dict[str, str] = {}
+        for code, label, label_zh in rows:
+            english[code] = label
+            if label_zh:
+                chinese[code] = label_zh
+        return english, chinese
+
     def claims(self, tier: str | None = None) -> Iterator[tuple[str, ...]]:
         """(code, tier, claim, id, kind, verdict, locator, comment, counterexample) rows."""
         sql = "SELECT * FROM claim" + (" WHERE tier = ?" if tier else "")
@@ -223,20 +234,17 @@ class GapTable:
 
     def documents(self, ids: set[int] | None = None) -> dict[int, DocumentRow]:
         """The documents with these ids (all when None)."""
-        if ids is not None and len(ids) <= 2_000:
-            return {int(row[0]): DocumentRow(*row[1:]) for row in self._some(ids)}
-        # Many (a national report): one scan beats thousands of lookups.
-        rows = self._execute("SELECT * FROM document")
-        return {int(row[0]): DocumentRow(*row[1:]) for row in rows if ids is None or row[0] in ids}
-
-    def _some(self, ids: set[int]) -> list[tuple[Any, ...]]:
-        found: list[tuple[Any, ...]] = []
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found += self._execute(f"SELECT * FROM document WHERE id IN ({marks})", chunk)
-        return found
+        if ids is None:
+            rows = self._execute("SELECT * FROM document")
+        else:
+            # One query whatever the number: the ids as a JSON array, each looked up by key
+            # (the 10,000 of a national report as of a year: 27 ms, against 42 ms for a scan
+            # of all 20,000 and 500-id chunks of placeholders).
+            rows = self._execute(
+                "SELECT d.* FROM json_each(?) j JOIN document d ON d.id = j.value",
+                (orjson.dumps(sorted(ids)),),
+            )
+        return {int(row[0]): DocumentRow(*row[1:]) for row in rows}
 
     def name_matches(self, key: str) -> list[tuple[RegionInfo, int]]:
         """The regions bearing a name with this key (:func:`policygraph.regionnames.name_key`),
