@@ -64,7 +64,7 @@ def _cell_row(row: tuple[Any, ...]) -> CellRow:
         status=row[10],
         rest=row[11],
         evidence=tuple(orjson.loads(row[12])),
-        fallback=tuple((i, r) for i, r in orjson.loads(row[13])),
+        fallback=tuple(map(tuple, orjson.loads(row[13]))),
         population=row[14],
     )
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -185,13 +185,30 @@ def library() -> dict[str, NamedQuery]:
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.name.endswith(".rq"):
                 name = f"{folder.name}/{entry.name.removesuffix('.rq')}"
-                query = parse_named(name, entry.read_text(encoding="utf-8"))
-                found[name] = replace(query, packaged=True)
+                query = _packaged(name)
+                assert query is not None
+                found[name] = query
     return found
+
+
+@cache
+def _packaged(name: str) -> NamedQuery | None:
+    """The packaged query ``name`` (``folder/stem``), read alone: a report asks for one query
+    and need not read the other two dozen."""
+    folder, _, stem = name.partition("/")
+    if not folder.isidentifier() or not stem or "/" in stem or stem.startswith("."):
+        return None
+    entry = resources.files(__package__) / folder / f"{stem}.rq"
+    if not entry.is_file():
+        return None
+    return replace(parse_named(name, entry.read_text(encoding="utf-8")), packaged=True)
 
 
 def load(name_or_path: str) -> NamedQuery:
     """A packaged query by name, or a ``.rq`` file by path."""
+    packaged = _packaged(name_or_path)
+    if packaged is not None:
+        return packaged
     queries = library()
     if name_or_path in queries:
         return queries[name_or_path]

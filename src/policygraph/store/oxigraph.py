@@ -22,7 +22,6 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,8 @@ from policygraph.store.base import GraphStore, Quad, Staging
 from policygraph.store.versions import CURRENT
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from rdflib import Dataset
     from rdflib.query import Result
     from rdflib.term import Node
@@ -121,6 +122,8 @@ class _Staging(Staging):
         except OSError as exc:
             self._unlock()
             raise StoreError(f"{directory}: cannot create the store ({exc})") from None
+        from concurrent.futures import ThreadPoolExecutor  # a build's, not a report's
+
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policygraph-store")
         self._pending: list[Future[None]] = []
 
