@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from weakref import WeakKeyDictionary
 
-import orjson
-
 from policygraph.gaptable import CellRow, DocumentRow, GapTable, TimedRows
 from policygraph.status import Cell, Doc, Index, cell
 
@@ -79,7 +77,17 @@ def _index(rows: TimedRows) -> TimedIndex:
     undated: list[str] = []
     # The same few tier and domain lists recur on 20,000 rows: each is split once.
     split: dict[str, frozenset[str]] = {}
-    for doc_iri, doc_id, holder, dedicated, tiers, domains, follows, since, until in rows.provision:
+    for (
+        doc_iri,
+        doc_id,
+        holder,
+        dedicated,
+        tiers,
+        domains,
+        follows,
+        since,
+        until,
+    ) in rows.documents():
         if (tier_set := split.get(tiers)) is None:
             tier_set = split[tiers] = frozenset(filter(None, tiers.split(";")))
         if (domain_set := split.get(domains)) is None:
@@ -91,7 +99,7 @@ def _index(rows: TimedRows) -> TimedIndex:
                 bool(dedicated),
                 cast("set[str]", tier_set),  # read, never changed, by the index
                 cast("set[str]", domain_set),
-                set(orjson.loads(follows)) if follows != "[]" else set(),
+                set(follows),
                 since,
                 until,
             )
@@ -260,7 +268,7 @@ def query_index(store: GraphStore) -> tuple[TimedIndex, dict[int, DocumentRow]]:
                 int(_slug(row["specificity"]) == "dedicated"),
                 ";".join(sorted(doc["tiers"])),
                 ";".join(sorted(doc["domains"])),
-                orjson.dumps(sorted(doc["follows"])).decode(),
+                sorted(doc["follows"]),
                 start,
                 min(ends, default=None),
             )
@@ -269,7 +277,7 @@ def query_index(store: GraphStore) -> tuple[TimedIndex, dict[int, DocumentRow]]:
         name: tuple(sorted(_slug(c) for (c,) in store.select(_SCHEME % name)))
         for name in ("tier", "domain")
     }
-    rows = TimedRows(schemes["tier"], schemes["domain"], list(tree.values()), provision)
+    rows = TimedRows.of(schemes["tier"], schemes["domain"], tree.values(), provision)
     documents = {
         ids[iri]: DocumentRow(
             iri=iri,

@@ -162,7 +162,7 @@ def table_rows(dataset: StoreView, index: Index, cells: list[Cell], fingerprint:
             int(d.dedicated),
             ";".join(sorted(d.tiers)),
             ";".join(sorted(d.domains)),
-            orjson.dumps(sorted(map(str, d.follows))).decode(),
+            sorted(map(str, d.follows)),
             d.start,
             d.end,
         )
