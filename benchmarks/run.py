@@ -13,6 +13,8 @@ each reading the national backbone (``--national`` on every command):
 - full report: ``gaps --all --format json`` on the built store (wall, peak RSS, bytes written);
 - one province: ``gaps --within 620000`` (wall);
 - as-of report, as-of province: the same two with ``--as-of 2012`` (wall);
+- as-of 2024 report: the full report as of the last generated year, every dated document in
+  force: the largest as-of report, and the most cells computed (wall);
 - warm named query: ``gaps/no-dedicated-policy`` with tier=commercial, autonomous=true through
   the Python API, once to warm up, then the median of 5 runs (milliseconds);
 - rdflib: the same question on rdflib's in-memory store: parsing the store's N-Triples export
@@ -57,6 +59,8 @@ REPO = Path(__file__).resolve().parents[1]
 PROVINCE = "620000"
 #: The year of the as-of columns: about half the generated documents (2000-2024) in force.
 AS_OF = "2012"
+#: The last year of the generated documents: the largest report as of a year.
+AS_OF_LAST = "2024"
 NOTE_ROW = ["region:620923", "Benchmark edit: one appended note.", "", "s0", "benchmark"]
 QUERY_NAME = "gaps/no-dedicated-policy"
 QUERY_PARAMS = {"tier": "commercial", "autonomous": "true"}
@@ -76,6 +80,7 @@ COLUMNS = (
     "one province",
     "as-of report",
     "as-of province",
+    "as-of 2024 report",
     "warm query",
     "rdflib parse",
     "rdflib query",
@@ -372,6 +377,9 @@ def measure_reports(row: Row, base: list[str], work: Path, scale: str, timeout: 
     row.cells["as-of report"] = seconds(outcome)
     outcome = run([*base, "gaps", "--within", PROVINCE, *as_of], timeout, Path(os.devnull))
     row.cells["as-of province"] = seconds(outcome)
+    last = ["--as-of", AS_OF_LAST]
+    outcome = run([*base, "gaps", "--all", "--format", "json", *last], timeout, Path(os.devnull))
+    row.cells["as-of 2024 report"] = seconds(outcome)
 
 
 def measure_warm_query(row: Row, store: Path, data: Path, timeout: float) -> Answer | None:
