@@ -240,7 +240,7 @@ def query_index(store: GraphStore) -> tuple[TimedIndex, dict[int, DocumentRow]]:
     shown = sorted(iri for iri, doc in docs.items() if _shown(doc["row"], tree))
     ids = {iri: i for i, iri in enumerate(shown)}
     provision = []
-    for iri, doc in sorted(docs.items()):
+    for iri, doc in docs.items():  # TimedRows.of puts them in IRI order
         row = doc["row"]
         start = _year(row["inForce"]) if row["inForce"] is not None else _year(row["year"])
         ends = [y for y in (_year(row["ended"]), _year(row["repealFrom"])) if y is not None]

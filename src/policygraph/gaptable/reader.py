@@ -47,25 +47,19 @@ _REGION = (
 )
 
 
+_RegionValues = tuple[str, str, str, str, bool, str, str, str, bool]
+
+
+def _region_values(row: tuple[Any, ...]) -> _RegionValues:
+    """The :class:`CellRow` fields of the columns ``_REGION`` (the flags as booleans)."""
+    return (row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7], bool(row[8]))
+
+
 def _cell_row(row: tuple[Any, ...]) -> CellRow:
     """A :class:`CellRow` from the columns ``_REGION``, the cell's, and the population."""
-    return CellRow(
-        region=row[0],
-        code=row[1],
-        label=row[2],
-        level=row[3],
-        surveyed=bool(row[4]),
-        parent=row[5],
-        parent_label=row[6],
-        label_zh=row[7],
-        autonomous=bool(row[8]),
-        tier=row[9],
-        status=row[10],
-        rest=row[11],
-        evidence=tuple(orjson.loads(row[12])),
-        fallback=tuple(map(tuple, orjson.loads(row[13]))),
-        population=row[14],
-    )
+    evidence = tuple(orjson.loads(row[12]))
+    fallback = tuple(map(tuple, orjson.loads(row[13])))
+    return CellRow(*_region_values(row), row[9], row[10], row[11], evidence, fallback, row[14])
 
 
 #: The most of a table file SQLite maps into memory (the national table at M is 22 MB).
@@ -189,11 +183,7 @@ class GapTable:
         _narrow(sql, args, "r.id", within, autonomous)
         sql.append("ORDER BY r.code")
         for row in self._execute(" ".join(sql), args):
-            # The region's columns as _cell_row makes them, and no cell yet.
-            yield CellRow(
-                row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7],
-                bool(row[8]), "", "", 0, (), (), row[9],
-            )  # fmt: skip
+            yield CellRow(*_region_values(row), "", "", 0, (), (), row[9])  # no cell yet
 
     def timed(self, within: str | None = None) -> TimedRows:
         """The regions and documents a status as of a year is computed from: all of them (read
